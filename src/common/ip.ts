@@ -1,0 +1,155 @@
+/**
+ * Fast, strict IP address codecs for the dataplane hot paths (100k-route encodes and dumps).
+ * Text output follows glibc inet_ntop, which is what iproute2 prints, so our formatting matches `ip`.
+ */
+
+export class AddressParseError extends Error {}
+
+const HEX = /^[0-9a-fA-F]{1,4}$/;
+
+export function parseIPv4(text: string): Buffer {
+  const parts = text.split('.');
+  if (parts.length !== 4) throw new AddressParseError(`'${text}' is not an IPv4 address`);
+  const out = Buffer.alloc(4);
+  for (let i = 0; i < 4; i++) {
+    const p = parts[i]!;
+    if (!/^\d{1,3}$/.test(p) || Number(p) > 255) throw new AddressParseError(`'${text}' is not an IPv4 address`);
+    out[i] = Number(p);
+  }
+  return out;
+}
+
+export function formatIPv4(b: Uint8Array, off = 0): string {
+  return `${b[off]}.${b[off + 1]}.${b[off + 2]}.${b[off + 3]}`;
+}
+
+export function parseIPv6(text: string): Buffer {
+  const fail = (): never => {
+    throw new AddressParseError(`'${text}' is not an IPv6 address`);
+  };
+  if (text.length < 2 || text.length > 45) fail();
+  const out = Buffer.alloc(16);
+  const halves = text.split('::');
+  if (halves.length > 2) fail();
+  const groups = (s: string): number[] => {
+    if (s === '') return [];
+    const words: number[] = [];
+    const parts = s.split(':');
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i]!;
+      if (i === parts.length - 1 && p.includes('.')) {
+        const v4 = parseIPv4(p);
+        words.push((v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!);
+      } else {
+        if (!HEX.test(p)) fail();
+        words.push(parseInt(p, 16));
+      }
+    }
+    return words;
+  };
+  let head: number[];
+  let tail: number[] = [];
+  try {
+    head = groups(halves[0]!);
+    if (halves.length === 2) tail = groups(halves[1]!);
+  } catch {
+    return fail();
+  }
+  if (halves.length === 1 && head.length !== 8) fail();
+  if (halves.length === 2 && head.length + tail.length > 7) fail();
+  head.forEach((w, i) => out.writeUInt16BE(w, i * 2));
+  tail.forEach((w, i) => out.writeUInt16BE(w, 16 - (tail.length - i) * 2));
+  return out;
+}
+
+/** glibc inet_ntop: longest run (>= 2) of zero words becomes '::' (first on a tie); mapped/compat IPv4 tails. */
+export function formatIPv6(b: Uint8Array, off = 0): string {
+  const w = new Array<number>(8);
+  for (let i = 0; i < 8; i++) w[i] = (b[off + 2 * i]! << 8) | b[off + 2 * i + 1]!;
+  let bestBase = -1;
+  let bestLen = 0;
+  let curBase = -1;
+  let curLen = 0;
+  for (let i = 0; i < 8; i++) {
+    if (w[i] === 0) {
+      if (curBase === -1) {
+        curBase = i;
+        curLen = 1;
+      } else curLen++;
+      if (curLen > bestLen) {
+        bestBase = curBase;
+        bestLen = curLen;
+      }
+    } else curBase = -1;
+  }
+  if (bestLen < 2) bestBase = -1;
+  let s = '';
+  for (let i = 0; i < 8; i++) {
+    if (bestBase !== -1 && i >= bestBase && i < bestBase + bestLen) {
+      if (i === bestBase) s += ':';
+      continue;
+    }
+    if (i !== 0) s += ':';
+    if (i === 6 && bestBase === 0 && (bestLen === 6 || (bestLen === 5 && w[5] === 0xffff))) {
+      s += formatIPv4(b, off + 12);
+      break;
+    }
+    s += w[i]!.toString(16);
+  }
+  if (bestBase !== -1 && bestBase + bestLen === 8) s += ':';
+  return s;
+}
+
+export type Family = 4 | 6;
+
+export interface Prefix {
+  readonly family: Family;
+  /** Address bytes (4 or 16), host bits as given. */
+  readonly address: string;
+  readonly length: number;
+}
+
+export function familyOf(address: string): Family {
+  return address.includes(':') ? 6 : 4;
+}
+
+export function parseAddress(text: string): Buffer {
+  return familyOf(text) === 6 ? parseIPv6(text) : parseIPv4(text);
+}
+
+export function formatAddress(b: Uint8Array, family: Family, off = 0): string {
+  return family === 6 ? formatIPv6(b, off) : formatIPv4(b, off);
+}
+
+/** Canonical text form of an address (what the kernel's dump will give back through formatAddress). */
+export function canonicalAddress(text: string): string {
+  const family = familyOf(text);
+  return formatAddress(parseAddress(text), family);
+}
+
+/** Parses `addr/len` (or a bare address as a host prefix); throws AddressParseError with the reason. */
+export function parsePrefix(text: string): { family: Family; bytes: Buffer; length: number } {
+  const slash = text.indexOf('/');
+  const addr = slash === -1 ? text : text.slice(0, slash);
+  const family = familyOf(addr);
+  const bytes = parseAddress(addr);
+  const max = family === 6 ? 128 : 32;
+  let length = max;
+  if (slash !== -1) {
+    const l = text.slice(slash + 1);
+    if (!/^\d{1,3}$/.test(l) || Number(l) > max) throw new AddressParseError(`'${text}' has a bad prefix length (0..${max})`);
+    length = Number(l);
+  }
+  return { family, bytes, length };
+}
+
+/** Canonical prefix text as iproute2 prints a route destination: host prefixes without '/len'. */
+export function formatPrefix(bytes: Uint8Array, length: number, family: Family): string {
+  const addr = formatAddress(bytes, family);
+  return length === (family === 6 ? 128 : 32) ? addr : `${addr}/${length}`;
+}
+
+export function canonicalPrefix(text: string): string {
+  const p = parsePrefix(text);
+  return formatPrefix(p.bytes, p.length, p.family);
+}
