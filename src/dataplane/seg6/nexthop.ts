@@ -58,7 +58,7 @@ export type NexthopVerb = 'add' | 'replace' | 'delete';
 export function nexthopRequest(verb: NexthopVerb, n: Nexthop, links: LinkNames): NetlinkRequest {
   const header = Buffer.alloc(8);
   header[0] = verb === 'delete' ? K.AF_UNSPEC : n.family === 6 ? K.AF_INET6 : K.AF_INET;
-  header[2] = n.protocol ?? 0;
+  if (verb !== 'delete') header[2] = n.protocol ?? 0; // the kernel refuses any header field on delete
   const attrs: Attr[] = [attrU32(K.NHA_ID, n.id)];
   if (verb !== 'delete') {
     if (n.blackhole) attrs.push({ type: K.NHA_BLACKHOLE, payload: new Uint8Array(0) });

@@ -52,7 +52,8 @@ export interface Route {
 export const DEFAULT_TABLE = K.RT_TABLE_MAIN;
 export const defaultMetric = (family: Family): number => (family === 6 ? 1024 : 0);
 
-export function validateRoute(r: Route, v: Violations, path = 'route'): void {
+/** Checks a route; `forDelete` checks only what identifies it (family, dst, table, metric). */
+export function validateRoute(r: Route, v: Violations, path = 'route', forDelete = false): void {
   if (r.family !== 4 && r.family !== 6) v.add(`${path}.family`, 'must be 4 or 6');
   try {
     const p = parsePrefix(String(r.dst));
@@ -68,6 +69,7 @@ export function validateRoute(r: Route, v: Violations, path = 'route'): void {
   u32('metric', 0);
   u32('nhid', 1);
   if (r.protocol !== undefined && !(Number.isInteger(r.protocol) && r.protocol >= 0 && r.protocol <= 255)) v.add(`${path}.protocol`, 'must be 0..255');
+  if (forDelete) return;
   if (r.type !== undefined && !ROUTE_TYPES.includes(r.type)) v.add(`${path}.type`, `unknown route type '${String(r.type)}'`);
   const unicast = (r.type ?? 'unicast') === 'unicast';
   if (r.nhid !== undefined) {
