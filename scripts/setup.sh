@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what srv6-sfc's commands need on a fresh Debian machine (Node itself is assumed).
+# Idempotent and quiet when everything is present. Usage: scripts/setup.sh [bench]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_pkgs=()
+want() { # want <command> <debian package>
+  command -v "$1" >/dev/null 2>&1 || need_pkgs+=("$2")
+}
+want ip iproute2
+want tc iproute2
+want nft nftables
+want ping iputils-ping
+if [ "${1:-}" = bench ]; then
+  # The benchmark's reference runs Debian's python (/usr/bin/python3), whatever python3 is on PATH.
+  /usr/bin/python3 -c 'import pyroute2' 2>/dev/null || need_pkgs+=(python3-pyroute2)
+fi
+
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup: missing ${need_pkgs[*]} and not root: install them or run as root" >&2
+    exit 1
+  fi
+  echo "setup: installing ${need_pkgs[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >&2
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages" >&2
+  npm ci --no-audit --no-fund --loglevel=error >&2
+fi
