@@ -146,10 +146,13 @@ export class RtnlSocket {
 
   private await(seq: number, dump: boolean, chunk?: { firstSeq: number; errors: Map<number, number> }): Promise<NetlinkMessage[]> {
     if (this.closed) return Promise.reject(new SocketError(0, 'netlink socket closed'));
-    return new Promise((resolve, reject) => {
+    const done = new Promise<NetlinkMessage[]>((resolve, reject) => {
       this.pending.set(seq, { dump, messages: [], resolve, reject, ...chunk });
       this.updateRef();
     });
+    // The answer can arrive before the send callback runs; mark the rejection handled until awaited.
+    done.catch(() => undefined);
+    return done;
   }
 
   /** One request with ACK; resolves with any reply messages, rejects with SocketError(errno). */
