@@ -244,18 +244,11 @@ export class NetlinkDataplane implements Dataplane {
       const h = Buffer.alloc(12);
       h[0] = familyByte(f);
       const msgs = await this.dump(K.RTM_GETRULE, h);
-      out.push(
-        ...this.decodeAll(
-          msgs,
-          (m) => {
-            // FRA_PROTOCOL lives in the attributes; decode cheaply by decoding the rule itself.
-            const r = decodeRule(m.body);
-            return r?.protocol ?? 0;
-          },
-          opts,
-          (m) => decodeRule(m.body),
-        ),
-      );
+      // FRA_PROTOCOL sits among the attributes: decode first, then filter on ownership.
+      for (const m of msgs) {
+        const r = decodeRule(m.body);
+        if (r && (opts.all || r.protocol === this.protocol)) out.push(r);
+      }
     }
     return out;
   }
