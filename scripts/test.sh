@@ -9,7 +9,7 @@ bash scripts/setup.sh
 echo "== typecheck" >&2
 npx tsc -p tsconfig.json --noEmit
 echo "== lint" >&2
-npx eslint src test
+npx eslint src lab test
 echo "== vitest" >&2
 report=$(mktemp /tmp/sfc-vitest-XXXXXX.json)
 trap 'rm -f "$report"' EXIT
@@ -21,7 +21,7 @@ node -e '
   console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
 ' "$report" || true
 # Leftover namespaces mean a test leaked state: fail loudly.
-left=$(ip netns list 2>/dev/null | awk '{print $1}' | grep -E '^sfc-t-' || true)
+left=$(ip netns list 2>/dev/null | awk '{print $1}' | grep -E '^sfc-(t|demo)-' || true)
 if [ -n "$left" ]; then
   echo "test: namespaces left behind: $left" >&2
   status=1

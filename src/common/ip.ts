@@ -13,7 +13,9 @@ export function parseIPv4(text: string): Buffer {
   const out = Buffer.alloc(4);
   for (let i = 0; i < 4; i++) {
     const p = parts[i]!;
-    if (!/^\d{1,3}$/.test(p) || Number(p) > 255) throw new AddressParseError(`'${text}' is not an IPv4 address`);
+    // Decimal octets only, without leading zeros: inet_pton rejects '010', and iproute2's own parser
+    // (strtoul base 0) would read it as octal 8, so the text is ambiguous.
+    if (!/^(0|[1-9]\d{0,2})$/.test(p) || Number(p) > 255) throw new AddressParseError(`'${text}' is not an IPv4 address`);
     out[i] = Number(p);
   }
   return out;
@@ -31,13 +33,14 @@ export function parseIPv6(text: string): Buffer {
   const out = Buffer.alloc(16);
   const halves = text.split('::');
   if (halves.length > 2) fail();
-  const groups = (s: string): number[] => {
+  const groups = (s: string, last: boolean): number[] => {
     if (s === '') return [];
     const words: number[] = [];
     const parts = s.split(':');
     for (let i = 0; i < parts.length; i++) {
       const p = parts[i]!;
-      if (i === parts.length - 1 && p.includes('.')) {
+      // A dotted-quad tail is only legal as the last 32 bits of the whole text (not before '::').
+      if (last && i === parts.length - 1 && p.includes('.')) {
         const v4 = parseIPv4(p);
         words.push((v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!);
       } else {
@@ -50,8 +53,8 @@ export function parseIPv6(text: string): Buffer {
   let head: number[];
   let tail: number[] = [];
   try {
-    head = groups(halves[0]!);
-    if (halves.length === 2) tail = groups(halves[1]!);
+    head = groups(halves[0]!, halves.length === 1);
+    if (halves.length === 2) tail = groups(halves[1]!, true);
   } catch {
     return fail();
   }

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parsePrefix } from '../../src/common/ip.js';
 import { createNetns, deleteNetns, ipn, veth } from '../support/netns.js';
-import { RemoteDataplane } from '../support/remote-dataplane.js';
+import { RemoteDataplane } from '../../src/lab/remote-dataplane.js';
 import { GOLDEN_TABLE, NEXTHOP_CASES, ROUTE_CASES } from './cases.js';
 
 export interface Golden {

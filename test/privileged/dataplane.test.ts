@@ -10,7 +10,7 @@ import type { Nexthop } from '../../src/dataplane/seg6/nexthop.js';
 import { type Route, normalizeRoute } from '../../src/dataplane/seg6/route.js';
 import type { Rule } from '../../src/dataplane/seg6/rule.js';
 import { createNetns, deleteNetns, enableSrv6, ipn, veth } from '../support/netns.js';
-import { RemoteDataplane } from '../support/remote-dataplane.js';
+import { RemoteDataplane } from '../../src/lab/remote-dataplane.js';
 
 let ns: string;
 let dp: RemoteDataplane;
@@ -143,6 +143,23 @@ describe('routes, nexthops and rules through rtnetlink', () => {
     expect(ipn(ns, ['nexthop', 'show', 'id', '500'])).toContain('id 500');
     expect(ipn(ns, ['rule', 'show', 'pref', '900'])).toContain('lookup 900');
     expect(await pruneOwned(dp, { routes: [keep] })).toEqual([]);
+  });
+
+  it('getRoute: the kernel lookup without a table, longest match within a given table', async () => {
+    const applied = await dp.apply([
+      { op: 'add', kind: 'route', object: { ...sidRoute(1), table: 100 } },
+      { op: 'add', kind: 'route', object: { family: 6, dst: 'fc00:f::/64', dev: 'd0', table: 100, encap: { type: 'seg6', mode: 'encap', segments: ['fc00:a::1'] } } },
+      { op: 'add', kind: 'route', object: sidRoute(2) },
+    ]);
+    expect(applied.every((r) => r.ok)).toBe(true);
+    expect((await dp.getRoute('fc00:f::1', 100))?.dst).toBe('fc00:f::1/128');
+    expect((await dp.getRoute('fc00:f::99', 100))?.dst).toBe('fc00:f::/64');
+    expect(await dp.getRoute('fc00:f::1', 555)).toBeUndefined();
+    // The main-table lookup does not see table 100's routes; it finds fc00::/64 on d0 for ::1 ...
+    expect((await dp.getRoute('fc00:f::1'))?.dst).not.toBe('fc00:f::1/128');
+    // ... and reports live counters for a counted SID.
+    const sid2 = await dp.getRoute('fc00:f::2');
+    expect(sid2?.encap?.type === 'seg6local' && sid2.encap.counters?.packets).toBe(0n);
   });
 
   it('reads and writes the tunnel source (SEG6 generic netlink)', async () => {

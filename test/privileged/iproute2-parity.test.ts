@@ -10,7 +10,7 @@ import { formatRule, type Rule } from '../../src/dataplane/seg6/rule.js';
 import { GOLDEN_FILE, type Golden, captureGolden, goldenNamespace } from '../golden/capture.js';
 import { GOLDEN_TABLE, NEXTHOP_CASES, ROUTE_CASES } from '../golden/cases.js';
 import { deleteNetns, ipn } from '../support/netns.js';
-import { RemoteDataplane } from '../support/remote-dataplane.js';
+import { RemoteDataplane } from '../../src/lab/remote-dataplane.js';
 
 const OURS = GOLDEN_TABLE + 1;
 let ns: string;

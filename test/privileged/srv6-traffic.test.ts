@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Nexthop } from '../../src/dataplane/seg6/nexthop.js';
 import type { Route } from '../../src/dataplane/seg6/route.js';
 import { createNetns, deleteNetns, enableSrv6, ipn, veth } from '../support/netns.js';
-import { RemoteDataplane } from '../support/remote-dataplane.js';
+import { RemoteDataplane } from '../../src/lab/remote-dataplane.js';
 
 let edge: string;
 let host: string;

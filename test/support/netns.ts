@@ -1,8 +1,11 @@
 /**
- * Throwaway network namespaces for privileged tests: uniquely named with the project's prefix,
- * removed after each test and at process exit, failures included.
+ * Throwaway network namespaces for privileged tests: uniquely named `sfc-t-<pid>-<tag>-<n>`, removed
+ * after each test and at process exit, failures included. The namespace mechanics are the lab's
+ * (src/lab/netns.ts); this file adds the test naming, root check and the leftover tracking.
  */
-import { execFileSync } from 'node:child_process';
+import { createNamespace, deleteNamespace, enableSrv6 as labEnableSrv6, ip, ipn, nsExec, vethPair } from '../../src/lab/netns.js';
+
+export { ip, ipn };
 
 export const NETNS_PREFIX = 'sfc-t';
 
@@ -15,38 +18,18 @@ export function requireRoot(): void {
   }
 }
 
-/** Runs `ip` with args; throws with ip's stderr on failure. */
-export function ip(args: string[], input?: string): string {
-  try {
-    return execFileSync('ip', args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
-  } catch (e) {
-    const err = e as { stderr?: string; message: string };
-    throw new Error(`ip ${args.join(' ')}: ${err.stderr?.trim() || err.message}`);
-  }
-}
-
-/** `ip -n ns ...` */
-export const ipn = (ns: string, args: string[], input?: string): string => ip(['-n', ns, ...args], input);
-
-export function sh(ns: string, cmd: string[]): string {
-  return execFileSync('ip', ['netns', 'exec', ns, ...cmd], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
+export const sh = (ns: string, cmd: string[]): string => nsExec(ns, cmd);
 
 export function createNetns(tag = 'x'): string {
   requireRoot();
   const name = `${NETNS_PREFIX}-${process.pid}-${tag}-${++counter}`;
-  ip(['netns', 'add', name]);
+  createNamespace(name);
   live.add(name);
-  ipn(name, ['link', 'set', 'lo', 'up']);
   return name;
 }
 
 export function deleteNetns(name: string): void {
-  try {
-    ip(['netns', 'del', name]);
-  } catch {
-    // already gone
-  }
+  deleteNamespace(name);
   live.delete(name);
 }
 
@@ -57,24 +40,9 @@ export function deleteAllNetns(): void {
 process.on('exit', deleteAllNetns);
 
 /** Enables SRv6 and forwarding inside ns (all interfaces, current and future). */
-export function enableSrv6(ns: string): void {
-  sh(ns, [
-    'sysctl',
-    '-qw',
-    'net.ipv6.conf.all.forwarding=1',
-    'net.ipv4.ip_forward=1',
-    'net.ipv6.conf.all.seg6_enabled=1',
-    'net.ipv6.conf.default.seg6_enabled=1',
-    'net.ipv6.conf.all.keep_addr_on_down=1',
-    'net.ipv6.conf.default.accept_dad=0',
-    'net.ipv6.conf.all.accept_dad=0',
-  ]);
-}
+export const enableSrv6 = (ns: string): void => labEnableSrv6(ns);
 
 /** A veth pair with both ends inside ns (or the peer in another ns), both up. */
 export function veth(ns: string, a: string, b: string, peerNs?: string): void {
-  ipn(ns, ['link', 'add', a, 'type', 'veth', 'peer', 'name', b]);
-  if (peerNs) ipn(ns, ['link', 'set', b, 'netns', peerNs]);
-  ipn(ns, ['link', 'set', a, 'up']);
-  ipn(peerNs ?? ns, ['link', 'set', b, 'up']);
+  vethPair({ ns, name: a }, { ns: peerNs ?? ns, name: b });
 }

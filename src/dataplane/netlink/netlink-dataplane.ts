@@ -4,11 +4,11 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Family } from '../../common/ip.js';
-import { familyOf, parseAddress } from '../../common/ip.js';
+import { familyOf, parseAddress, parsePrefix } from '../../common/ip.js';
 import type { Dataplane, DataplaneOp, Link, ListOptions, OpResult } from '../dataplane.js';
 import { SFC_PROTOCOL } from '../dataplane.js';
 import { ERRNO, NetlinkError } from '../errors.js';
-import { attrBytes, attrU32 } from '../seg6/attrs.js';
+import { attrBytes } from '../seg6/attrs.js';
 import * as K from '../seg6/constants.js';
 import type { NetlinkMessage, NetlinkRequest } from '../seg6/message.js';
 import { type Nexthop, decodeNexthop, nexthopRequest } from '../seg6/nexthop.js';
@@ -24,6 +24,25 @@ export interface NetlinkDataplaneOptions {
   readonly protocol?: number;
   /** Attempts for items failing with a transient errno (ENOMEM under bulk IPv6 seg6 adds). */
   readonly transientRetries?: number;
+}
+
+/** Whether prefix bytes/len covers addr (same family). */
+function prefixContains(prefix: Uint8Array, len: number, addr: Uint8Array): boolean {
+  if (prefix.length !== addr.length) return false;
+  const whole = len >> 3;
+  for (let i = 0; i < whole; i++) if (prefix[i] !== addr[i]) return false;
+  const rest = len & 7;
+  if (rest === 0) return true;
+  const mask = (0xff << (8 - rest)) & 0xff;
+  return (prefix[whole]! & mask) === (addr[whole]! & mask);
+}
+
+/** Reject routes answer like the kernel's lookup: unreachable = no route, blackhole EINVAL, prohibit EACCES. */
+function rejectAsKernel(r: Route | undefined, dst: string): Route | undefined {
+  if (!r || r.type === 'unreachable') return undefined;
+  if (r.type === 'blackhole') throw new NetlinkError(ERRNO.EINVAL, 'get route', dst);
+  if (r.type === 'prohibit') throw new NetlinkError(ERRNO.EACCES, 'get route', dst);
+  return r;
 }
 
 const familyByte = (f: Family | undefined): number => (f === undefined ? K.AF_UNSPEC : f === 6 ? K.AF_INET6 : K.AF_INET);
@@ -203,20 +222,37 @@ export class NetlinkDataplane implements Dataplane {
     return out;
   }
 
+  /**
+   * The route `dst` would use. Without a table: the kernel's own lookup (RTM_F_FIB_MATCH, policy
+   * rules included). With a table: the kernel's lookup ignores the table it is given, so we dump
+   * that table and match the longest prefix, lowest metric first, ourselves.
+   */
   async getRoute(dst: string, table?: number): Promise<Route | undefined> {
-    await this.linkTable.refresh();
     const family: Family = familyOf(dst);
+    const addr = parseAddress(dst);
+    if (table !== undefined) {
+      let best: Route | undefined;
+      let bestLen = -1;
+      for (const r of await this.listRoutes({ all: true, family, table })) {
+        const p = parsePrefix(r.dst);
+        const better = p.length > bestLen || (p.length === bestLen && (r.metric ?? 0) < (best?.metric ?? 0));
+        if (better && prefixContains(p.bytes, p.length, addr)) {
+          best = r;
+          bestLen = p.length;
+        }
+      }
+      return rejectAsKernel(best, dst);
+    }
+    await this.linkTable.refresh();
     const h = Buffer.alloc(12);
     h[0] = familyByte(family);
     h[1] = family === 6 ? 128 : 32;
     h.writeUInt32LE(K.RTM_F_FIB_MATCH, 8);
-    const attrs = [attrBytes(K.RTA_DST, parseAddress(dst))];
-    if (table !== undefined) attrs.push(attrU32(K.RTA_TABLE, table));
     try {
-      const reply = await this.sock.request({ type: K.RTM_GETROUTE, flags: 0, header: h, attrs }, true);
+      const reply = await this.sock.request({ type: K.RTM_GETROUTE, flags: 0, header: h, attrs: [attrBytes(K.RTA_DST, addr)] }, true);
       return reply[0] ? decodeRoute(reply[0].body, this.linkTable) : undefined;
     } catch (e) {
-      if (e instanceof SocketError && (e.errno === ERRNO.ENETUNREACH || e.errno === ERRNO.EHOSTUNREACH || e.errno === ERRNO.ESRCH)) return undefined;
+      if (e instanceof SocketError && (e.errno === ERRNO.ENETUNREACH || e.errno === ERRNO.EHOSTUNREACH)) return undefined;
       if (e instanceof SocketError) throw new NetlinkError(e.errno, 'get route', dst, e.message);
       throw e;
     }

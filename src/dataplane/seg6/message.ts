@@ -19,24 +19,31 @@ export function requestSize(r: NetlinkRequest): number {
   return NLMSG_HDRLEN + align4(r.header.length) + attrsSize(r.attrs);
 }
 
-/** Frames `r` into buf at off with sequence `seq`; returns the end offset. */
-export function writeRequest(buf: Buffer, off: number, r: NetlinkRequest, seq: number): number {
-  const len = requestSize(r);
-  buf.writeUInt32LE(len, off);
+/**
+ * Frames `r` into buf at off with sequence `seq` (and `extraFlags` OR'ed into its flags, so callers
+ * adding NLM_F_REQUEST/ACK need no copy of the request); returns the end offset. The length field is
+ * what was actually written; a caller that sized `buf` with requestSize can compare the end offset.
+ */
+export function writeRequest(buf: Buffer, off: number, r: NetlinkRequest, seq: number, extraFlags = 0): number {
+  const header = r.header;
+  const hlen = header.length;
+  const body = off + NLMSG_HDRLEN;
+  const attrsAt = body + align4(hlen);
+  if (attrsAt > buf.length) throw new RangeError(`netlink request does not fit: ${attrsAt} > ${buf.length} bytes`);
+  for (let i = 0; i < hlen; i++) buf[body + i] = header[i]!;
+  for (let i = body + hlen; i < attrsAt; i++) buf[i] = 0;
+  const end = writeAttrs(buf, attrsAt, r.attrs);
+  buf.writeUInt32LE(end - off, off);
   buf.writeUInt16LE(r.type, off + 4);
-  buf.writeUInt16LE(r.flags, off + 6);
+  buf.writeUInt16LE(r.flags | extraFlags, off + 6);
   buf.writeUInt32LE(seq >>> 0, off + 8);
   buf.writeUInt32LE(0, off + 12);
-  buf.set(r.header, off + NLMSG_HDRLEN);
-  buf.fill(0, off + NLMSG_HDRLEN + r.header.length, off + NLMSG_HDRLEN + align4(r.header.length));
-  const end = writeAttrs(buf, off + NLMSG_HDRLEN + align4(r.header.length), r.attrs);
-  if (end !== off + len) throw new Error('netlink framing size mismatch');
   return end;
 }
 
 export function encodeRequest(r: NetlinkRequest, seq: number): Buffer {
   const buf = Buffer.alloc(requestSize(r));
-  writeRequest(buf, 0, r, seq);
+  if (writeRequest(buf, 0, r, seq) !== buf.length) throw new Error('netlink framing size mismatch');
   return buf;
 }
 
@@ -71,7 +78,9 @@ export function parseMessages(buf: Buffer): NetlinkMessage[] {
 /** NLMSG_ERROR payload: s32 error (negative errno, 0 = ACK) then the offending request's header. */
 export function errorCode(m: NetlinkMessage): number {
   if (m.type !== NLMSG_ERROR) throw new DecodeError('not an NLMSG_ERROR');
-  return -m.body.readInt32LE(0);
+  if (m.body.length < 4) throw new DecodeError(`NLMSG_ERROR body of ${m.body.length} bytes`);
+  const e = m.body.readInt32LE(0);
+  return e === 0 ? 0 : -e; // an ACK is 0, not -0
 }
 
 export const isDone = (m: NetlinkMessage): boolean => m.type === NLMSG_DONE;

@@ -43,7 +43,10 @@ export function validateNexthop(n: Nexthop, v: Violations, path = 'nexthop'): vo
   }
   if (n.encap !== undefined) {
     if ((n.encap as { type: string }).type !== 'seg6') v.add(`${path}.encap.type`, 'only seg6 encaps can live in a nexthop object');
-    else validateSeg6(n.encap, v, `${path}.encap`);
+    else {
+      validateSeg6(n.encap, v, `${path}.encap`);
+      if (n.encap.mode === 'inline' && n.family !== 6) v.add(`${path}.encap.mode`, 'inline mode inserts an SRH into IPv6 packets only (the kernel answers EINVAL on a family 4 nexthop)');
+    }
   }
 }
 

@@ -99,7 +99,10 @@ export function ruleRequest(verb: RuleVerb, r: Rule): NetlinkRequest {
   if (r.iif !== undefined) attrs.push(attrString(K.FRA_IIFNAME, r.iif));
   if (r.oif !== undefined) attrs.push(attrString(K.FRA_OIFNAME, r.oif));
   if (r.fwmark !== undefined) attrs.push(attrU32(K.FRA_FWMARK, r.fwmark));
+  // No fwmask means an exact match. The kernel only implies mask 0xffffffff for a non-zero mark
+  // (`fwmark 0` alone would become mark 0 / mask 0, matching everything), so say it explicitly.
   if (r.fwmask !== undefined) attrs.push(attrU32(K.FRA_FWMASK, r.fwmask));
+  else if (r.fwmark !== undefined) attrs.push(attrU32(K.FRA_FWMASK, 0xffffffff));
   if (r.ipproto !== undefined) attrs.push(attrU8(K.FRA_IP_PROTO, r.ipproto));
   if (r.sport !== undefined) attrs.push(portRange(K.FRA_SPORT_RANGE, r.sport));
   if (r.dport !== undefined) attrs.push(portRange(K.FRA_DPORT_RANGE, r.dport));
@@ -132,9 +135,10 @@ export function decodeRule(body: Buffer): Rule | undefined {
   if (iif !== undefined) r.iif = iif;
   const oif = readString(a.get(K.FRA_OIFNAME));
   if (oif !== undefined) r.oif = oif;
+  // The kernel omits FRA_FWMARK when the mark is 0 but still sends FRA_FWMASK (`fwmark 0/0xff`).
   const fwmark = readU32(a.get(K.FRA_FWMARK));
-  if (fwmark !== undefined) r.fwmark = fwmark;
   const fwmask = readU32(a.get(K.FRA_FWMASK));
+  if (fwmark !== undefined || fwmask !== undefined) r.fwmark = fwmark ?? 0;
   if (fwmask !== undefined && fwmask !== 0xffffffff) r.fwmask = fwmask;
   const ipproto = readU8(a.get(K.FRA_IP_PROTO));
   if (ipproto !== undefined) r.ipproto = ipproto;
@@ -151,6 +155,9 @@ function canonicalPrefixText(x: string): string {
   return `${formatAddress(p.bytes, p.family)}/${p.length}`;
 }
 
+/** `fwmark 0/0` selects nothing: the kernel stores it and dumps neither attribute. */
+const noMark = (r: Rule): boolean => r.fwmark === 0 && r.fwmask === 0;
+
 export function normalizeRule(r: Rule): Rule {
   return {
     family: r.family,
@@ -163,8 +170,8 @@ export function normalizeRule(r: Rule): Rule {
     ...(r.ipproto !== undefined ? { ipproto: r.ipproto } : {}),
     ...(r.sport !== undefined ? { sport: { start: r.sport.start, end: r.sport.end } } : {}),
     ...(r.dport !== undefined ? { dport: { start: r.dport.start, end: r.dport.end } } : {}),
-    ...(r.fwmark !== undefined ? { fwmark: r.fwmark } : {}),
-    ...(r.fwmask !== undefined && r.fwmask !== 0xffffffff ? { fwmask: r.fwmask } : {}),
+    ...(r.fwmark !== undefined && !noMark(r) ? { fwmark: r.fwmark } : {}),
+    ...(r.fwmask !== undefined && r.fwmask !== 0xffffffff && !noMark(r) ? { fwmask: r.fwmask } : {}),
     protocol: r.protocol ?? 0,
   };
 }
@@ -189,9 +196,11 @@ export function formatRule(r: Rule): string {
   };
   let s = `${r.priority}:\tfrom ${r.src !== undefined ? prefix(r.src) : 'all'}`;
   if (r.dst !== undefined) s += ` to ${prefix(r.dst)}`;
-  if (r.fwmark !== undefined) {
-    s += ` fwmark 0x${r.fwmark.toString(16)}`;
-    if (r.fwmask !== undefined && r.fwmask !== 0xffffffff) s += `/0x${r.fwmask.toString(16)}`;
+  // C's %#llx: '0x' prefix except for zero ('fwmark 0/0xff').
+  const hex = (n: number) => (n === 0 ? '0' : `0x${n.toString(16)}`);
+  if (r.fwmark !== undefined && !noMark(r)) {
+    s += ` fwmark ${hex(r.fwmark)}`;
+    if (r.fwmask !== undefined && r.fwmask !== 0xffffffff) s += `/${hex(r.fwmask)}`;
   }
   if (r.iif !== undefined) s += ` iif ${r.iif}`;
   if (r.oif !== undefined) s += ` oif ${r.oif}`;

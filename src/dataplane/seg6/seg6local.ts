@@ -154,11 +154,12 @@ export function validateSeg6Local(e: Seg6LocalEncap, v: Violations, path = 'enca
     return;
   }
   const action = b.action as string;
-  if (action in UNIMPLEMENTED_ACTIONS) {
+  // Own keys only: `'toString' in ACTION_NUMBER` is true through the prototype.
+  if (typeof action === 'string' && Object.hasOwn(UNIMPLEMENTED_ACTIONS, action)) {
     v.add(`${p}.action`, `${action} is not implemented by mainline Linux (use a static or dynamic SR proxy)`);
     return;
   }
-  if (!(action in ACTION_NUMBER)) {
+  if (typeof action !== 'string' || !Object.hasOwn(ACTION_NUMBER, action)) {
     v.add(`${p}.action`, `unknown action '${action}' (one of ${Object.keys(ACTION_NUMBER).join(', ')})`);
     return;
   }
@@ -202,8 +203,8 @@ export function validateSeg6Local(e: Seg6LocalEncap, v: Violations, path = 'enca
       checkTable(v, `${p}.table`, b.table);
       break;
     case 'End.DT6':
-      if ('table' in b && 'vrfTable' in b) v.add(p, 'give either table (legacy mode) or vrfTable, not both');
-      else if ('vrfTable' in b) checkTable(v, `${p}.vrfTable`, b.vrfTable);
+      if (b.table !== undefined && b.vrfTable !== undefined) v.add(p, 'give either table (legacy mode) or vrfTable, not both');
+      else if (b.vrfTable !== undefined) checkTable(v, `${p}.vrfTable`, b.vrfTable);
       else checkTable(v, `${p}.table`, (b as { table?: unknown }).table);
       break;
     case 'End.DT4':
@@ -222,6 +223,15 @@ export function validateSeg6Local(e: Seg6LocalEncap, v: Violations, path = 'enca
     }
   }
 }
+
+/** End.DT6 in VRF mode (a `vrfTable`) rather than legacy mode (a `table`); an undefined key counts as absent. */
+const isVrfDt6 = (
+  b: { readonly action: 'End.DT6'; readonly table: number } | { readonly action: 'End.DT6'; readonly vrfTable: number },
+): b is { readonly action: 'End.DT6'; readonly vrfTable: number } => (b as { vrfTable?: number }).vrfTable !== undefined;
+
+/** iproute2 prints tables through rtnl_rttable_n2a: the reserved ids by name. */
+const TABLE_NAMES: Readonly<Record<number, string>> = { 253: 'default', 254: 'main', 255: 'local' };
+const tableName = (t: number): string => TABLE_NAMES[t] ?? String(t);
 
 /** End.B6 inserts an SRH like inline mode: one extra last slot for the original DA. */
 const b6Slots = (b: { action: string; segments: readonly string[] }): readonly string[] =>
@@ -248,7 +258,7 @@ export function seg6LocalAttrs(e: Seg6LocalEncap, ifindex: (name: string) => num
       out.push(attrU32(K.SEG6_LOCAL_TABLE, b.table));
       break;
     case 'End.DT6':
-      out.push('vrfTable' in b ? attrU32(K.SEG6_LOCAL_VRFTABLE, b.vrfTable) : attrU32(K.SEG6_LOCAL_TABLE, b.table));
+      out.push(isVrfDt6(b) ? attrU32(K.SEG6_LOCAL_VRFTABLE, b.vrfTable) : attrU32(K.SEG6_LOCAL_TABLE, b.table));
       break;
     case 'End.DT4':
     case 'End.DT46':
@@ -387,20 +397,20 @@ export function formatSeg6Local(e: Seg6LocalEncap, withCounters = false): string
       parts.push(`nh6 ${canonicalAddress(b.nh6)}`);
       break;
     case 'End.DX4':
-      parts.push(`nh4 ${b.nh4}`);
+      parts.push(`nh4 ${canonicalAddress(b.nh4)}`);
       break;
     case 'End.DX2':
       parts.push(`oif ${b.oif}`);
       break;
     case 'End.T':
-      parts.push(`table ${b.table}`);
+      parts.push(`table ${tableName(b.table)}`);
       break;
     case 'End.DT6':
-      parts.push('vrfTable' in b ? `vrftable ${b.vrfTable}` : `table ${b.table}`);
+      parts.push(isVrfDt6(b) ? `vrftable ${tableName(b.vrfTable)}` : `table ${tableName(b.table)}`);
       break;
     case 'End.DT4':
     case 'End.DT46':
-      parts.push(`vrftable ${b.vrfTable}`);
+      parts.push(`vrftable ${tableName(b.vrfTable)}`);
       break;
     case 'End.B6':
     case 'End.B6.Encaps':
@@ -457,8 +467,21 @@ export function normalizeSeg6Local(e: Seg6LocalEncap): Seg6LocalEncap {
     case 'End.BPF':
       nb = { action: b.action, program: { name: b.program.name } };
       break;
-    default:
-      nb = b;
+    // Rebuilt rather than passed through, so key order and stray keys never make two equal
+    // behaviours compare different (comparisons are JSON.stringify of the normalized form).
+    case 'End.T':
+      nb = { action: b.action, table: b.table };
+      break;
+    case 'End.DX2':
+      nb = { action: b.action, oif: b.oif };
+      break;
+    case 'End.DT6':
+      nb = isVrfDt6(b) ? { action: b.action, vrfTable: b.vrfTable } : { action: b.action, table: b.table };
+      break;
+    case 'End.DT4':
+    case 'End.DT46':
+      nb = { action: b.action, vrfTable: b.vrfTable };
+      break;
   }
   return { type: 'seg6local', behavior: nb, ...(e.count ? { count: true } : {}) };
 }

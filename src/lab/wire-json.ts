@@ -1,6 +1,6 @@
-/** JSON that carries bigint counters and dataplane errors across the test worker's stdio. */
-import { InvalidArgumentError, type FieldViolation } from '../../src/common/errors.js';
-import { NetlinkError } from '../../src/dataplane/errors.js';
+/** JSON that carries bigint counters and dataplane errors across a dataplane worker's stdio. */
+import { InvalidArgumentError, type FieldViolation } from '../common/errors.js';
+import { NetlinkError } from '../dataplane/errors.js';
 
 export function toWire(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? { $bigint: v.toString() } : v));

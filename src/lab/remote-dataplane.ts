@@ -1,23 +1,21 @@
 /**
- * A Dataplane whose kernel is another network namespace: forwards every call to a
- * dataplane-worker process started there with `ip netns exec`. Test-only.
+ * A Dataplane whose kernel is another network namespace: forwards every call to a dataplane-worker
+ * process started there with `ip netns exec` (see dataplane-worker.ts for why a process). Used by
+ * labs and by the privileged tests.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import type { Dataplane, DataplaneOp, Link, ListOptions, OpResult } from '../../src/dataplane/dataplane.js';
-import { SFC_PROTOCOL } from '../../src/dataplane/dataplane.js';
-import type { FeatureReport } from '../../src/dataplane/netlink/probe.js';
-import type { Nexthop } from '../../src/dataplane/seg6/nexthop.js';
-import type { Route } from '../../src/dataplane/seg6/route.js';
-import type { Rule } from '../../src/dataplane/seg6/rule.js';
+import type { Dataplane, DataplaneOp, Link, ListOptions, OpResult } from '../dataplane/dataplane.js';
+import { SFC_PROTOCOL } from '../dataplane/dataplane.js';
+import type { FeatureReport } from '../dataplane/netlink/probe.js';
+import type { Nexthop } from '../dataplane/seg6/nexthop.js';
+import type { Route } from '../dataplane/seg6/route.js';
+import type { Rule } from '../dataplane/seg6/rule.js';
+import { REPO_ROOT, nodeScript } from './node-script.js';
+import type { RawEncaps } from './raw-encaps.js';
 import { type WireError, errorFromWire, fromWire, reviveResults, toWire } from './wire-json.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = join(here, '..', '..');
-
-export type RawEncaps = { routes: Record<string, { type: number; hex: string }>; nexthops: Record<string, { type: number; hex: string }> };
+export type { RawEncaps } from './raw-encaps.js';
 
 export class RemoteDataplane implements Dataplane {
   readonly protocol = SFC_PROTOCOL;
@@ -28,8 +26,8 @@ export class RemoteDataplane implements Dataplane {
   private stderr = '';
 
   private constructor(readonly netns: string) {
-    this.child = spawn('ip', ['netns', 'exec', netns, process.execPath, '--import', 'tsx', join(here, 'dataplane-worker.ts')], {
-      cwd: repoRoot,
+    this.child = spawn('ip', ['netns', 'exec', netns, ...nodeScript(import.meta.url, 'dataplane-worker')], {
+      cwd: REPO_ROOT,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
