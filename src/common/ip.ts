@@ -25,7 +25,65 @@ export function formatIPv4(b: Uint8Array, off = 0): string {
   return `${b[off]}.${b[off + 1]}.${b[off + 2]}.${b[off + 3]}`;
 }
 
+const WORDS = new Uint16Array(8);
+
+/**
+ * Hot path for the 100k-object loops (validate + encode): plain IPv6 text in text[0, end) — hex
+ * groups, at most one '::', no dotted-quad tail — scanned without regexes, splits or closures.
+ * Anything else returns undefined and the strict parser below decides (it owns every error
+ * message); whatever this accepts, the strict parser accepts with the same bytes.
+ */
+function scanIPv6(text: string, end: number): Buffer | undefined {
+  if (end < 2 || end > 45) return undefined;
+  let i = 0;
+  let n = 0;
+  let gap = -1;
+  if (text.charCodeAt(0) === 58 /* ':' */) {
+    if (text.charCodeAt(1) !== 58) return undefined;
+    gap = 0;
+    i = 2;
+  }
+  while (i < end) {
+    let w = 0;
+    let digits = 0;
+    while (i < end && digits < 5) {
+      const c = text.charCodeAt(i);
+      let h: number;
+      if (c >= 48 && c <= 57) h = c - 48;
+      else if ((c | 32) >= 97 && (c | 32) <= 102) h = (c | 32) - 87;
+      else break;
+      w = w * 16 + h;
+      digits++;
+      i++;
+    }
+    if (digits === 0 || digits > 4 || n === 8) return undefined;
+    WORDS[n++] = w;
+    if (i === end) break;
+    if (text.charCodeAt(i) !== 58) return undefined; // '.', '%', anything else: the strict parser decides
+    i++;
+    if (i < end && text.charCodeAt(i) === 58) {
+      if (gap !== -1) return undefined;
+      gap = n;
+      i++;
+    } else if (i === end) return undefined; // a single trailing ':'
+  }
+  if (gap === -1 ? n !== 8 : n > 7) return undefined;
+  const head = gap === -1 ? 8 : gap;
+  const tail = n - head;
+  const bytes = Buffer.allocUnsafe(16); // every byte written below
+  for (let k = 0; k < 8; k++) {
+    const w = k < head ? WORDS[k]! : k >= 8 - tail ? WORDS[head + k - (8 - tail)]! : 0;
+    bytes[2 * k] = w >>> 8;
+    bytes[2 * k + 1] = w & 0xff;
+  }
+  return bytes;
+}
+
 export function parseIPv6(text: string): Buffer {
+  return scanIPv6(text, text.length) ?? parseIPv6Strict(text);
+}
+
+function parseIPv6Strict(text: string): Buffer {
   const fail = (): never => {
     throw new AddressParseError(`'${text}' is not an IPv6 address`);
   };
@@ -133,16 +191,21 @@ export function canonicalAddress(text: string): string {
 /** Parses `addr/len` (or a bare address as a host prefix); throws AddressParseError with the reason. */
 export function parsePrefix(text: string): { family: Family; bytes: Buffer; length: number } {
   const slash = text.indexOf('/');
-  const addr = slash === -1 ? text : text.slice(0, slash);
-  const family = familyOf(addr);
-  const bytes = parseAddress(addr);
+  const end = slash === -1 ? text.length : slash;
+  const fast = scanIPv6(text, end);
+  const family: Family = fast ? 6 : familyOf(text.slice(0, end));
+  const bytes = fast ?? parseAddress(text.slice(0, end));
   const max = family === 6 ? 128 : 32;
-  let length = max;
-  if (slash !== -1) {
-    const l = text.slice(slash + 1);
-    if (!/^\d{1,3}$/.test(l) || Number(l) > max) throw new AddressParseError(`'${text}' has a bad prefix length (0..${max})`);
-    length = Number(l);
+  if (slash === -1) return { family, bytes, length: max };
+  // Decimal length, 1..3 digits, parsed without regexes or slices (hot path).
+  let length = 0;
+  const digits = text.length - slash - 1;
+  for (let i = slash + 1; i < text.length; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) length = Infinity;
+    else length = length * 10 + d;
   }
+  if (digits < 1 || digits > 3 || length > max) throw new AddressParseError(`'${text}' has a bad prefix length (0..${max})`);
   return { family, bytes, length };
 }
 

@@ -5,7 +5,7 @@
  */
 import { errnoName, ERRNO, NetlinkError } from '../errors.js';
 import type { DataplaneOp } from '../dataplane.js';
-import { attrNested, attrString, attrU16, attrU32, attrBytes } from '../seg6/attrs.js';
+import { attrBytes, attrNested, attrString, attrU16, attrU32, encodeAttrs } from '../seg6/attrs.js';
 import * as K from '../seg6/constants.js';
 import type { Seg6LocalBehavior, Seg6LocalAction } from '../seg6/seg6local.js';
 import { parseIPv6 } from '../../common/ip.js';
@@ -31,7 +31,9 @@ export interface FeatureReport {
 const SCRATCH_TABLE = 0x5fc0fffe;
 const SCRATCH_NHID = 0x5fc0fffe;
 const SCRATCH_LINK = 'sfc-probe-vrf';
-const DEV = 'lo';
+/** A scratch veth pair, up: SIDs need a real interface (IPv6 routes via lo become reject routes). */
+const DEV = 'sfc-prb0';
+const PEER = 'sfc-prb1';
 /** A bad program fd: EBADF proves the kernel parsed the BPF attributes, i.e. the feature exists. */
 const BAD_FD = 999_999;
 
@@ -44,7 +46,7 @@ const BEHAVIORS: Record<Seg6LocalAction | 'End.DT6 (vrf)', Seg6LocalBehavior> = 
   End: { action: 'End' },
   'End.X': { action: 'End.X', nh6: 'fc00:ffff::1' },
   'End.T': { action: 'End.T', table: SCRATCH_TABLE },
-  'End.DX2': { action: 'End.DX2', oif: DEV },
+  'End.DX2': { action: 'End.DX2', oif: PEER },
   'End.DX6': { action: 'End.DX6', nh6: '::' },
   'End.DX4': { action: 'End.DX4', nh4: '0.0.0.0' },
   'End.DT6': { action: 'End.DT6', table: SCRATCH_TABLE },
@@ -57,6 +59,53 @@ const BEHAVIORS: Record<Seg6LocalAction | 'End.DT6 (vrf)', Seg6LocalBehavior> = 
 };
 
 export async function probeFeatures(dp: NetlinkDataplane): Promise<FeatureReport> {
+  await deleteLink(dp, DEV); // a leftover from a crashed probe
+  await createScratchVeth(dp);
+  try {
+    return await probeOn(dp);
+  } finally {
+    await deleteLink(dp, DEV); // deleting one end removes the pair
+  }
+}
+
+const IFF_UP = 1;
+const IFLA_LINKINFO = 18;
+const IFLA_INFO_KIND = 1;
+const IFLA_INFO_DATA = 2;
+const VETH_INFO_PEER = 1;
+const RTM_DELLINK = 17;
+
+/** ifinfomsg: u8 family, pad, u16 type, s32 index, u32 flags, u32 change — here: set IFF_UP. */
+function ifinfoUp(): Buffer {
+  const h = Buffer.alloc(16);
+  h.writeUInt32LE(IFF_UP, 8);
+  h.writeUInt32LE(IFF_UP, 12);
+  return h;
+}
+
+/**
+ * RTM_NEWLINK kind veth, then both ends up. Not in one message: the kernel opens the peer before
+ * the pair is linked, and veth_open answers ENOTCONN.
+ */
+async function createScratchVeth(dp: NetlinkDataplane): Promise<void> {
+  const peer = Buffer.concat([Buffer.alloc(16), encodeAttrs([attrString(K.IFLA_IFNAME, PEER)])]);
+  await dp.rawRequest({
+    type: K.RTM_NEWLINK,
+    flags: K.NLM_F_CREATE | K.NLM_F_EXCL,
+    header: Buffer.alloc(16),
+    attrs: [
+      attrString(K.IFLA_IFNAME, DEV),
+      attrNested(IFLA_LINKINFO, [attrString(IFLA_INFO_KIND, 'veth'), attrNested(IFLA_INFO_DATA, [attrBytes(VETH_INFO_PEER, peer)])]),
+    ],
+  });
+  for (const name of [DEV, PEER]) await dp.rawRequest({ type: K.RTM_NEWLINK, flags: 0, header: ifinfoUp(), attrs: [attrString(K.IFLA_IFNAME, name)] });
+}
+
+async function deleteLink(dp: NetlinkDataplane, name: string): Promise<void> {
+  await dp.rawRequest({ type: RTM_DELLINK, flags: 0, header: Buffer.alloc(16), attrs: [attrString(K.IFLA_IFNAME, name)] }).catch(() => undefined);
+}
+
+async function probeOn(dp: NetlinkDataplane): Promise<FeatureReport> {
   let n = 0;
   const sid = (): string => `fc00:ffff:ffff::${(++n).toString(16)}`;
 
@@ -116,11 +165,7 @@ export async function probeFeatures(dp: NetlinkDataplane): Promise<FeatureReport
 
 /** Creates and deletes a VRF device (RTM_NEWLINK, IFLA_LINKINFO {IFLA_INFO_KIND "vrf", IFLA_INFO_DATA {IFLA_VRF_TABLE}}). */
 async function probeVrf(dp: NetlinkDataplane): Promise<Support> {
-  const IFLA_LINKINFO = 18;
-  const IFLA_INFO_KIND = 1;
-  const IFLA_INFO_DATA = 2;
   const IFLA_VRF_TABLE = 1;
-  const RTM_DELLINK = 17;
   const ifinfo = Buffer.alloc(16);
   try {
     await dp.rawRequest({
@@ -135,7 +180,7 @@ async function probeVrf(dp: NetlinkDataplane): Promise<Support> {
   } catch (e) {
     return no(e instanceof SocketError && e.errno === ERRNO.EOPNOTSUPP ? 'no VRF support in this kernel (EOPNOTSUPP)' : why(e));
   }
-  await dp.rawRequest({ type: RTM_DELLINK, flags: 0, header: ifinfo, attrs: [attrString(K.IFLA_IFNAME, SCRATCH_LINK)] }).catch(() => undefined);
+  await deleteLink(dp, SCRATCH_LINK);
   return ok;
 }
 
@@ -151,7 +196,7 @@ async function probeLwtBpf(dp: NetlinkDataplane, dst: string): Promise<Support> 
   rtm[5] = dp.protocol;
   rtm[7] = K.RTN_UNICAST;
   const links = await dp.links();
-  const lo = links.find((l) => l.name === DEV)?.index ?? 1;
+  const dev = links.find((l) => l.name === DEV)?.index ?? 1;
   try {
     await dp.rawRequest({
       type: K.RTM_NEWROUTE,
@@ -160,7 +205,7 @@ async function probeLwtBpf(dp: NetlinkDataplane, dst: string): Promise<Support> 
       attrs: [
         attrBytes(K.RTA_DST, parseIPv6(dst)),
         attrU32(K.RTA_TABLE, SCRATCH_TABLE),
-        attrU32(K.RTA_OIF, lo),
+        attrU32(K.RTA_OIF, dev),
         attrU16(K.RTA_ENCAP_TYPE, K.LWTUNNEL_ENCAP_BPF),
         attrNested(K.RTA_ENCAP, [attrNested(LWT_BPF_IN, [attrU32(LWT_BPF_PROG_FD, BAD_FD), attrString(LWT_BPF_PROG_NAME, 'sfc-probe')])]),
       ],

@@ -52,79 +52,6 @@ export interface Route {
 export const DEFAULT_TABLE = K.RT_TABLE_MAIN;
 export const defaultMetric = (family: Family): number => (family === 6 ? 1024 : 0);
 
-const WORDS = new Uint16Array(8);
-
-/**
- * Hot-path parser for the 100k-route loops (validate + encode): a plain IPv6 prefix (hex groups, at
- * most one '::', no dotted-quad tail), scanned without regexes, splits or closures. Anything else
- * returns undefined and goes to parsePrefix, which owns every error message; whatever this accepts,
- * parsePrefix accepts with the same bytes and length.
- */
-function fastIPv6Prefix(text: string): { family: Family; bytes: Buffer; length: number } | undefined {
-  const slash = text.indexOf('/');
-  const end = slash === -1 ? text.length : slash;
-  if (end < 2 || end > 45) return undefined;
-  let length = 128;
-  if (slash !== -1) {
-    const digits = text.length - slash - 1;
-    if (digits < 1 || digits > 3) return undefined;
-    length = 0;
-    for (let i = slash + 1; i < text.length; i++) {
-      const d = text.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) return undefined;
-      length = length * 10 + d;
-    }
-    if (length > 128) return undefined;
-  }
-  let i = 0;
-  let n = 0;
-  let gap = -1;
-  if (text.charCodeAt(0) === 58 /* ':' */) {
-    if (text.charCodeAt(1) !== 58) return undefined;
-    gap = 0;
-    i = 2;
-  }
-  while (i < end) {
-    let w = 0;
-    let digits = 0;
-    while (i < end && digits < 5) {
-      const c = text.charCodeAt(i);
-      let h: number;
-      if (c >= 48 && c <= 57) h = c - 48;
-      else if ((c | 32) >= 97 && (c | 32) <= 102) h = (c | 32) - 87;
-      else break;
-      w = w * 16 + h;
-      digits++;
-      i++;
-    }
-    if (digits === 0 || digits > 4 || n === 8) return undefined;
-    WORDS[n++] = w;
-    if (i === end) break;
-    if (text.charCodeAt(i) !== 58) return undefined; // '.', '%', anything else: the slow path decides
-    i++;
-    if (i < end && text.charCodeAt(i) === 58) {
-      if (gap !== -1) return undefined;
-      gap = n;
-      i++;
-    } else if (i === end) return undefined; // a single trailing ':'
-  }
-  if (gap === -1 ? n !== 8 : n > 7) return undefined;
-  const head = gap === -1 ? 8 : gap;
-  const tail = n - head;
-  const bytes = Buffer.allocUnsafe(16); // every byte written below
-  for (let k = 0; k < 8; k++) {
-    const w = k < head ? WORDS[k]! : k >= 8 - tail ? WORDS[head + k - (8 - tail)]! : 0;
-    bytes[2 * k] = w >>> 8;
-    bytes[2 * k + 1] = w & 0xff;
-  }
-  return { family: 6, bytes, length };
-}
-
-/** parsePrefix with the IPv6 fast path in front (same result, same errors). */
-function routePrefix(text: string): { family: Family; bytes: Buffer; length: number } {
-  return fastIPv6Prefix(text) ?? parsePrefix(text);
-}
-
 function checkU32(v: Violations, path: string, f: 'table' | 'metric' | 'nhid', x: number | undefined, min: number): void {
   if (x !== undefined && !(Number.isInteger(x) && x >= min && x <= 0xffffffff)) v.add(`${path}.${f}`, `must be an integer ${min}..4294967295, got ${String(x)}`);
 }
@@ -135,7 +62,7 @@ const NHID_EXCLUSIVE = ['dev', 'via', 'encap'] as const;
 export function validateRoute(r: Route, v: Violations, path = 'route', forDelete = false): void {
   if (r.family !== 4 && r.family !== 6) v.add(`${path}.family`, 'must be 4 or 6');
   try {
-    const p = routePrefix(String(r.dst));
+    const p = parsePrefix(String(r.dst));
     if (p.family !== r.family) v.add(`${path}.dst`, `'${r.dst}' is not an IPv${r.family} prefix`);
     // IPv4 answers EINVAL ("Invalid prefix for given prefix length"); IPv6 silently clears the host
     // bits, so the route read back would never equal the one asked for.
@@ -167,6 +94,9 @@ export function validateRoute(r: Route, v: Violations, path = 'route', forDelete
   if (r.encap !== undefined) {
     validateEncap(r.encap, v, `${path}.encap`);
     if (r.encap.type === 'seg6local' && r.family !== 6) v.add(`${path}.encap`, 'seg6local SIDs are IPv6 routes');
+    // The kernel turns IPv6 routes through the loopback device into reject routes: such a SID
+    // installs and lists fine, then drops every packet (measured on 6.18).
+    if (r.encap.type === 'seg6local' && r.dev === 'lo') v.add(`${path}.dev`, 'a SID on lo drops every packet (the kernel makes IPv6 routes via lo reject routes): attach it to an interface that receives the traffic');
     if (r.encap.type === 'seg6' && r.encap.mode === 'inline' && r.family !== 6) v.add(`${path}.encap.mode`, 'inline mode inserts an SRH into IPv6 packets only (the kernel answers EINVAL on IPv4)');
   }
 }
@@ -243,7 +173,7 @@ export function routeRequest(verb: RouteVerb, r: Route, links: LinkNames): Netli
   // Every field is read once: route objects often arrive as spread copies (`{ ...route, protocol }`),
   // and V8 gives each such copy its own hidden class, so every property load on them is megamorphic.
   const { family, dst, table: rtable, protocol, metric, type, nhid, dev, via, encap } = r;
-  const p = routePrefix(dst);
+  const p = parsePrefix(dst);
   const table = rtable ?? DEFAULT_TABLE;
   const del = verb === 'delete';
   const header = rtmsg(

@@ -3,6 +3,7 @@
  * attributes, exactly sized attribute lists, byte-store framing) must be invisible: same bytes,
  * same validation messages as the general path built on parsePrefix.
  */
+import { Address6 } from 'ip-address';
 import { describe, expect, it } from 'vitest';
 import { Violations } from '../../../src/common/errors.js';
 import { parsePrefix } from '../../../src/common/ip.js';
@@ -58,7 +59,9 @@ function dstViolations(r: Route): string[] {
 }
 
 describe('route encoder fast paths', () => {
-  it.each(PREFIXES)('%s: same bytes and errors as parsePrefix', (dst) => {
+  // The scanner lives in parsePrefix/parseIPv6 itself, so the bytes are checked against an
+  // independent parser (ip-address); the error texts are parsePrefix's (its strict path owns them).
+  it.each(PREFIXES)('%s: same bytes as ip-address, same errors as parsePrefix', (dst) => {
     let expected: ReturnType<typeof parsePrefix> | undefined;
     let error: string | undefined;
     try {
@@ -74,7 +77,8 @@ describe('route encoder fast paths', () => {
     }
     const [m] = parseMessages(encodeRequest(routeRequest('add', r, links), 1));
     expect(m!.body[1]).toBe(expected.length);
-    expect(parseAttrs(m!.body, 12).get(K.RTA_DST)).toEqual(expected.bytes);
+    const oracle = expected.family === 6 ? Buffer.from(new Address6(dst.split('/')[0]!).canonicalForm().replaceAll(':', ''), 'hex') : expected.bytes;
+    expect(parseAttrs(m!.body, 12).get(K.RTA_DST)).toEqual(oracle);
   });
 
   it('shared headers and attributes do not leak between requests', () => {

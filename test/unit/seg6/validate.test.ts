@@ -60,6 +60,7 @@ const ONE: [string, unknown, string, RegExp?][] = [
   ],
   ['a rule replace', { op: 'replace', kind: 'rule', object: { family: 4, priority: 1, table: 1 } }, 'rule.op'],
   ['an unknown kind', { op: 'add', kind: 'link', object: {} }, 'link.kind'],
+  ['a SID on lo (the kernel makes it a reject route)', routeOp({ ...sid({ action: 'End' }), dev: 'lo' }), 'object.dev', /drops every packet/],
   ['a nexthop delete with id 0', { op: 'delete', kind: 'nexthop', object: { id: 0 } }, 'object.id'],
 ];
 
