@@ -4,26 +4,20 @@
  * process made here is torn down by `cleanupAll()`, which the driver calls from finally and from its
  * SIGINT/SIGTERM handlers. Nothing here touches the host namespace's routes or interfaces.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createNamespace as createLabNamespace, deleteNamespace as deleteLabNamespace, ipn, setSysctls, vethPair } from '../../src/lab/netns.js';
 import { BENCH_DEV, BENCH_PEER } from './objects.js';
 
 const created = new Set<string>();
 const children = new Set<ChildProcess>();
 let counter = 0;
 
-const ip = (...args: string[]): void => {
-  execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-};
-
 export function createNamespace(): string {
   const ns = `sfc-bench-${process.pid}-${counter++}`;
-  ip('netns', 'add', ns);
+  createLabNamespace(ns);
   created.add(ns);
-  ip('-n', ns, 'link', 'set', 'lo', 'up');
-  ip('-n', ns, 'link', 'add', BENCH_DEV, 'type', 'veth', 'peer', 'name', BENCH_PEER);
-  ip('-n', ns, 'link', 'set', BENCH_DEV, 'up');
-  ip('-n', ns, 'link', 'set', BENCH_PEER, 'up');
-  execFileSync('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.all.forwarding=1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  vethPair({ ns, name: BENCH_DEV }, { ns, name: BENCH_PEER });
+  setSysctls(ns, ['net.ipv6.conf.all.forwarding=1']);
   return ns;
 }
 
@@ -35,15 +29,11 @@ export function createNamespace(): string {
 export function deleteNamespace(ns: string): void {
   if (!created.has(ns)) return;
   try {
-    ip('-n', ns, 'link', 'del', BENCH_DEV);
+    ipn(ns, ['link', 'del', BENCH_DEV]);
   } catch {
     // already gone
   }
-  try {
-    ip('netns', 'del', ns);
-  } catch (e) {
-    process.stderr.write(`bench: could not delete netns ${ns}: ${(e as Error).message}\n`);
-  }
+  if (!deleteLabNamespace(ns)) process.stderr.write(`bench: could not delete netns ${ns}\n`);
   created.delete(ns);
 }
 

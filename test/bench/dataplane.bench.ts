@@ -25,6 +25,17 @@ const ROUTES = Number(process.env.BENCH_ROUTES ?? 100_000);
 const NEXTHOPS = Number(process.env.BENCH_NEXTHOPS ?? 10_000);
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'route,nexthop,switch,switch100k,dump').split(','));
+
+/** Alternates who goes first, so background kernel work left by the previous namespace is shared. */
+async function alternate(rep: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<void> {
+  if (rep % 2 === 0) {
+    await a();
+    await b();
+  } else {
+    await b();
+    await a();
+  }
+}
 /** notes/dataplane-facts.md, "Nexthop objects carry the chain": npm netlink, one request at a time. */
 const ANCHOR = { p50: 0.033, p99: 0.53, p50At100k: 100 };
 
@@ -133,14 +144,7 @@ async function main(): Promise<void> {
             iproute.push(ROUTES / s);
             log(`  route-install rep ${rep + 1}: ip -batch ${(ROUTES / s / 1000).toFixed(1)} k routes/s (${s.toFixed(3)} s)`);
           });
-        // Alternate who goes first, so background kernel work from the previous namespace is shared.
-        if (rep % 2 === 0) {
-          await runOurs();
-          await runIp();
-        } else {
-          await runIp();
-          await runOurs();
-        }
+        await alternate(rep, runOurs, runIp);
         await inFreshNsRetryingEnomem('route-install (pyroute2 setup)', async (ns) => {
           timeIp(['-6', '-n', ns, '-batch', nhFile]);
           const out = await runChild('ip', ['netns', 'exec', ns, PYTHON, PYROUTE2, String(ROUTES), String(NEXTHOPS)]);
@@ -172,13 +176,7 @@ async function main(): Promise<void> {
             iproute.push(NEXTHOPS / s);
             log(`  nexthop-install rep ${rep + 1}: ip -batch ${(NEXTHOPS / s / 1000).toFixed(1)} k nexthops/s`);
           });
-        if (rep % 2 === 0) {
-          await runOurs();
-          await runIp();
-        } else {
-          await runIp();
-          await runOurs();
-        }
+        await alternate(rep, runOurs, runIp);
       }
       emit('nexthop-install-seg6', best(ours), 'nexthops/s', `ip -batch (iproute2), same nexthops, best of ${REPS}`, best(iproute));
     }

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { Violations } from '../../../src/common/errors.js';
 import { DecodeError, encodeAttrs } from '../../../src/dataplane/seg6/attrs.js';
 import {
-  type LinkNames,
   type LwtEncap,
   decodeEncap,
   encapAttrs,
@@ -12,11 +11,9 @@ import {
   normalizeEncap,
   validateEncap,
 } from '../../../src/dataplane/seg6/encap.js';
+import { STUB_LINKS } from '../support/links.js';
 
-const links: LinkNames = {
-  index: (name) => ({ d0: 5, d1: 6 })[name] ?? 0,
-  name: (index) => ({ 5: 'd0', 6: 'd1' })[index] ?? `if${index}`,
-};
+const links = STUB_LINKS;
 
 const SEG6: LwtEncap = { type: 'seg6', mode: 'encap', segments: ['fc00:a::1', 'fc00:b::100'] };
 const LOCAL: LwtEncap = { type: 'seg6local', behavior: { action: 'End.DX2', oif: 'd1' }, count: true };

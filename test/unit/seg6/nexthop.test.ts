@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, Violations } from '../../../src/common/errors.js';
 import { parseAttrs, readU16, readU32 } from '../../../src/dataplane/seg6/attrs.js';
 import * as K from '../../../src/dataplane/seg6/constants.js';
-import type { LinkNames } from '../../../src/dataplane/seg6/encap.js';
 import { encodeRequest, parseMessages } from '../../../src/dataplane/seg6/message.js';
 import {
   type Nexthop,
@@ -15,11 +14,9 @@ import {
   normalizeNexthop,
   validateNexthop,
 } from '../../../src/dataplane/seg6/nexthop.js';
+import { STUB_LINKS } from '../support/links.js';
 
-const links: LinkNames = {
-  index: (name) => ({ d0: 5, d1: 6 })[name] ?? 0,
-  name: (index) => ({ 5: 'd0', 6: 'd1' })[index] ?? `if${index}`,
-};
+const links = STUB_LINKS;
 
 function wire(verb: 'add' | 'replace' | 'delete', n: Nexthop) {
   const [m] = parseMessages(encodeRequest(nexthopRequest(verb, n, links), 1));

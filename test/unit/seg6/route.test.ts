@@ -4,7 +4,6 @@ import { InvalidArgumentError, Violations } from '../../../src/common/errors.js'
 import { formatIPv6, parsePrefix } from '../../../src/common/ip.js';
 import { encodeAttrs, parseAttrs, readU16, readU32 } from '../../../src/dataplane/seg6/attrs.js';
 import * as K from '../../../src/dataplane/seg6/constants.js';
-import type { LinkNames } from '../../../src/dataplane/seg6/encap.js';
 import { encodeRequest, parseMessages } from '../../../src/dataplane/seg6/message.js';
 import {
   type Route,
@@ -18,11 +17,9 @@ import {
   routesEqual,
   validateRoute,
 } from '../../../src/dataplane/seg6/route.js';
+import { STUB_LINKS } from '../support/links.js';
 
-const links: LinkNames = {
-  index: (name) => ({ d0: 5, d1: 6 })[name] ?? 0,
-  name: (index) => ({ 5: 'd0', 6: 'd1' })[index] ?? `if${index}`,
-};
+const links = STUB_LINKS;
 
 /** Offsets of each top-level attribute after the rtmsg, with its raw type field (flags included). */
 function rawAttrs(body: Buffer): { off: number; type: number }[] {
