@@ -34,12 +34,18 @@ const WORDS = new Uint16Array(8);
  * message); whatever this accepts, the strict parser accepts with the same bytes.
  */
 function scanIPv6(text: string, end: number): Buffer | undefined {
-  if (end < 2 || end > 45) return undefined;
+  const bytes = Buffer.allocUnsafe(16); // every byte is written when the scan succeeds
+  return scanIPv6Into(text, end, bytes, 0) ? bytes : undefined;
+}
+
+/** The scan itself, writing the 16 bytes at out[off] (no allocation); false = not plain text. */
+function scanIPv6Into(text: string, end: number, out: Uint8Array, off: number): boolean {
+  if (end < 2 || end > 45) return false;
   let i = 0;
   let n = 0;
   let gap = -1;
   if (text.charCodeAt(0) === 58 /* ':' */) {
-    if (text.charCodeAt(1) !== 58) return undefined;
+    if (text.charCodeAt(1) !== 58) return false;
     gap = 0;
     i = 2;
   }
@@ -56,31 +62,42 @@ function scanIPv6(text: string, end: number): Buffer | undefined {
       digits++;
       i++;
     }
-    if (digits === 0 || digits > 4 || n === 8) return undefined;
+    if (digits === 0 || digits > 4 || n === 8) return false;
     WORDS[n++] = w;
     if (i === end) break;
-    if (text.charCodeAt(i) !== 58) return undefined; // '.', '%', anything else: the strict parser decides
+    if (text.charCodeAt(i) !== 58) return false; // '.', '%', anything else: the strict parser decides
     i++;
     if (i < end && text.charCodeAt(i) === 58) {
-      if (gap !== -1) return undefined;
+      if (gap !== -1) return false;
       gap = n;
       i++;
-    } else if (i === end) return undefined; // a single trailing ':'
+    } else if (i === end) return false; // a single trailing ':'
   }
-  if (gap === -1 ? n !== 8 : n > 7) return undefined;
+  if (gap === -1 ? n !== 8 : n > 7) return false;
   const head = gap === -1 ? 8 : gap;
   const tail = n - head;
-  const bytes = Buffer.allocUnsafe(16); // every byte written below
   for (let k = 0; k < 8; k++) {
     const w = k < head ? WORDS[k]! : k >= 8 - tail ? WORDS[head + k - (8 - tail)]! : 0;
-    bytes[2 * k] = w >>> 8;
-    bytes[2 * k + 1] = w & 0xff;
+    out[off + 2 * k] = w >>> 8;
+    out[off + 2 * k + 1] = w & 0xff;
   }
-  return bytes;
+  return true;
+}
+
+/** Writes the 16 bytes of an IPv6 address at buf[off] (encoders' hot path: no allocation). */
+export function writeIPv6(text: string, buf: Uint8Array, off: number): void {
+  if (!scanIPv6Into(text, text.length, buf, off)) buf.set(parseIPv6Strict(text), off);
 }
 
 export function parseIPv6(text: string): Buffer {
   return scanIPv6(text, text.length) ?? parseIPv6Strict(text);
+}
+
+const SCRATCH = new Uint8Array(16);
+
+/** Throws AddressParseError unless text is an IPv6 address (validators' hot path: no allocation). */
+export function assertIPv6(text: string): void {
+  if (!scanIPv6Into(text, text.length, SCRATCH, 0)) parseIPv6Strict(text);
 }
 
 function parseIPv6Strict(text: string): Buffer {

@@ -162,6 +162,15 @@ describe('routes, nexthops and rules through rtnetlink', () => {
     expect(sid2?.encap?.type === 'seg6local' && sid2.encap.counters?.packets).toBe(0n);
   });
 
+  it('concurrent listings share one socket (the kernel allows one dump at a time per socket)', async () => {
+    await dp.addRoute(sidRoute(1));
+    const [routes, nexthops, rules, again] = await Promise.all([dp.listRoutes(), dp.listNexthops(), dp.listRules(), dp.listRoutes()]);
+    expect(routes).toHaveLength(1);
+    expect(again).toEqual(routes);
+    expect(nexthops).toEqual([]);
+    expect(rules).toEqual([]);
+  });
+
   it('reads and writes the tunnel source (SEG6 generic netlink)', async () => {
     expect(await dp.getTunnelSource()).toBe('::');
     await dp.setTunnelSource('fc00::1');

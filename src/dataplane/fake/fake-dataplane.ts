@@ -35,7 +35,7 @@ interface StoredRoute {
 
 /** One network namespace's state; shared by the views `withProtocol` makes. */
 interface Kernel {
-  readonly links: readonly Link[];
+  links: Link[];
   readonly vrfTables: ReadonlySet<number>;
   /** Routes by family|table|dst (prefix); each bucket sorted by metric, the kernel's lookup order. */
   readonly routes: Map<string, StoredRoute[]>;
@@ -415,5 +415,22 @@ export class FakeDataplane implements Dataplane {
 
   async links(): Promise<Link[]> {
     return this.k.links.map((l) => ({ ...l }));
+  }
+
+  /** Test helper: an interface appears (e.g. an instance's host-side leg). */
+  addLink(name: string): void {
+    if (this.k.links.some((l) => l.name === name)) return;
+    const index = Math.max(0, ...this.k.links.map((l) => l.index)) + 1;
+    this.k.links.push({ index, name });
+  }
+
+  /**
+   * Test helper: an interface goes away. Like the kernel, routes and nexthops through it go too
+   * (and routes that used those nexthops).
+   */
+  removeLink(name: string): void {
+    this.k.links = this.k.links.filter((l) => l.name !== name);
+    for (const n of [...this.k.nexthops.values()]) if (n.dev === name) this.removeNexthop(n.id);
+    for (const s of [...this.allRoutes()]) if (s.route.dev === name) this.removeRoute({ ...s.route, metric: s.route.metric ?? 0 });
   }
 }

@@ -58,6 +58,7 @@ export class RtnlSocket {
    */
   private chunkLimit: number;
   private closed = false;
+  private dumpQueue: Promise<unknown> = Promise.resolve();
 
   constructor(protocol = NETLINK_ROUTE) {
     this.sock = new RawNetlinkSocket(protocol, { recvBufferSize: WANT_BUFFER, sendBufferSize: WANT_BUFFER });
@@ -182,8 +183,17 @@ export class RtnlSocket {
     return done;
   }
 
-  /** A dump: every message until NLMSG_DONE. */
-  async dump(req: NetlinkRequest): Promise<NetlinkMessage[]> {
+  /**
+   * A dump: every message until NLMSG_DONE. The kernel runs one dump per socket at a time (a second
+   * one answers EBUSY), so dumps queue behind each other.
+   */
+  dump(req: NetlinkRequest): Promise<NetlinkMessage[]> {
+    const run = this.dumpQueue.then(() => this.dumpNow(req));
+    this.dumpQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async dumpNow(req: NetlinkRequest): Promise<NetlinkMessage[]> {
     const seq = this.nextSeq();
     const buf = Buffer.alloc(requestSize(req));
     writeRequest(buf, 0, req, seq, NLM_F_REQUEST | NLM_F_DUMP);

@@ -58,10 +58,23 @@ export function checkNexthop(n: Nexthop): void {
 
 export type NexthopVerb = 'add' | 'replace' | 'delete';
 
+/** nhmsg headers are few and never mutated after a request is built: share them. */
+const HEADERS = new Map<number, Buffer>();
+function nhmsg(family: number, protocol: number): Buffer {
+  const key = (family << 8) | protocol;
+  let h = HEADERS.get(key);
+  if (!h) {
+    h = Buffer.alloc(8);
+    h[0] = family;
+    h[2] = protocol;
+    HEADERS.set(key, h);
+  }
+  return h;
+}
+
 export function nexthopRequest(verb: NexthopVerb, n: Nexthop, links: LinkNames): NetlinkRequest {
-  const header = Buffer.alloc(8);
-  header[0] = verb === 'delete' ? K.AF_UNSPEC : n.family === 6 ? K.AF_INET6 : K.AF_INET;
-  if (verb !== 'delete') header[2] = n.protocol ?? 0; // the kernel refuses any header field on delete
+  // The kernel refuses any header field but the family on delete.
+  const header = verb === 'delete' ? nhmsg(K.AF_UNSPEC, 0) : nhmsg(n.family === 6 ? K.AF_INET6 : K.AF_INET, n.protocol ?? 0);
   const attrs: Attr[] = [attrU32(K.NHA_ID, n.id)];
   if (verb !== 'delete') {
     if (n.blackhole) attrs.push({ type: K.NHA_BLACKHOLE, payload: new Uint8Array(0) });

@@ -312,7 +312,8 @@ export function decodeRoute(body: Buffer, links: LinkNames): Route | undefined {
 /** Identity of a route in the kernel's tables (what a second add would collide with). */
 export function routeKey(r: Route): string {
   const p = parsePrefix(r.dst);
-  return `${r.family}|${r.table ?? DEFAULT_TABLE}|${formatPrefix(p.bytes, p.length, p.family)}|${r.metric ?? defaultMetric(r.family)}`;
+  // Hex of the bytes, not formatted text: the same identity, at a fraction of the cost on 100k routes.
+  return `${r.family}|${r.table ?? DEFAULT_TABLE}|${p.bytes.toString('hex')}/${p.length}|${r.metric ?? defaultMetric(r.family)}`;
 }
 
 /** Canonical form: defaults explicit, addresses canonical, output-only fields (counters) dropped. */

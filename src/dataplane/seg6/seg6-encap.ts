@@ -4,7 +4,7 @@
  * followed by the SRH.
  */
 import { Violations } from '../../common/errors.js';
-import { AddressParseError, canonicalAddress, parseIPv6 } from '../../common/ip.js';
+import { AddressParseError, assertIPv6, canonicalAddress } from '../../common/ip.js';
 import { type Attr, DecodeError, attrBytes, parseAttrs } from './attrs.js';
 import { SEG6_IPTUNNEL_SRH } from './constants.js';
 import { decodeSrh, srhSize, writeSrh } from './srh.js';
@@ -45,7 +45,7 @@ export function checkSegmentList(
     segments.forEach((s, i) => {
       try {
         if (typeof s !== 'string') throw new AddressParseError('not a string');
-        parseIPv6(s);
+        assertIPv6(s);
       } catch {
         v.add(`${path}.segments[${i}]`, `'${String(s)}' is not an IPv6 address`);
       }
@@ -73,7 +73,7 @@ function slots(e: Seg6Encap): readonly string[] {
 /** The RTA_ENCAP / NHA_ENCAP children for this encap (validated by the caller). */
 export function seg6Attrs(e: Seg6Encap): Attr[] {
   const srh = { segments: slots(e), tag: e.tag, hmacKeyId: e.hmacKeyId };
-  const payload = Buffer.alloc(4 + srhSize(srh));
+  const payload = Buffer.allocUnsafe(4 + srhSize(srh)); // writeSrh writes every byte after the mode
   payload.writeInt32LE(MODE_NUMBER[e.mode], 0);
   writeSrh(payload, 4, srh);
   return [attrBytes(SEG6_IPTUNNEL_SRH, payload)];

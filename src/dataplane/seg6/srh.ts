@@ -6,7 +6,7 @@
  * The SRH stores them reversed (its segments[n-1] is visited first); this file is the one place
  * that reverses them.
  */
-import { formatIPv6, parseIPv6 } from '../../common/ip.js';
+import { formatIPv6, writeIPv6 } from '../../common/ip.js';
 import { DecodeError } from './attrs.js';
 import { IPV6_SRCRT_TYPE_4, SR6_FLAG1_HMAC, SR6_TLV_HMAC } from './constants.js';
 
@@ -39,7 +39,7 @@ export function writeSrh(buf: Buffer, off: number, srh: Srh): number {
   buf[off + 4] = n - 1;
   buf[off + 5] = srh.hmacKeyId !== undefined ? SR6_FLAG1_HMAC : 0;
   buf.writeUInt16BE(srh.tag ?? 0, off + 6);
-  for (let i = 0; i < n; i++) buf.set(parseIPv6(srh.segments[i]!), off + SRH_FIXED + 16 * (n - 1 - i));
+  for (let i = 0; i < n; i++) writeIPv6(srh.segments[i]!, buf, off + SRH_FIXED + 16 * (n - 1 - i));
   if (srh.hmacKeyId !== undefined) {
     const t = off + SRH_FIXED + 16 * n;
     buf[t] = SR6_TLV_HMAC;

@@ -1,0 +1,97 @@
+/**
+ * A node's full desired state, as the controller sends it to the node's agent (ApplyIntent).
+ * Level-based: every intent is complete; what it does not list and the agent owns is removed.
+ * Pure types; derivation of kernel objects lives in ../plan.
+ */
+import type { Family } from '../../common/ip.js';
+import type { Seg6Mode } from '../../dataplane/seg6/seg6-encap.js';
+import type { Seg6LocalBehavior } from '../../dataplane/seg6/seg6local.js';
+import type { PortRange } from '../../dataplane/seg6/rule.js';
+import type { FunctionSpec } from '../functions/function-spec.js';
+
+export interface NodeIntent {
+  /** Increases with every intent the controller computes for this node; an older one is refused. */
+  readonly generation: number;
+  /** Source address of SRv6 encapsulation on this node (`ip sr tunsrc`). */
+  readonly tunnelSource?: string;
+  /** Settings of an ingress edge's customer-facing side. */
+  readonly edge?: EdgeSettings;
+  /** Chains whose traffic enters the SRv6 domain here. */
+  readonly edgeChains?: readonly EdgeChain[];
+  /** SIDs of this node that are not instance legs: egress decap, transit End, ... */
+  readonly localSids?: readonly LocalSid[];
+  /** Function instances this node hosts. */
+  readonly instances?: readonly InstanceSpec[];
+  /** Static SR proxies: per-chain continuation on an instance's return leg. */
+  readonly proxies?: readonly ProxySpec[];
+}
+
+export interface EdgeSettings {
+  /** Interfaces customers' traffic arrives on. */
+  readonly customerInterfaces: readonly string[];
+  /** Clamp the TCP MSS of SYNs arriving there (bytes); keeps encapsulated TCP under the underlay MTU. */
+  readonly mssClamp?: number;
+  /** Prefixes of the SRv6 SID space: customer packets aimed at them are dropped. */
+  readonly sidSpace?: readonly string[];
+}
+
+export interface Classifier {
+  /** Destination prefix (IPv4 or IPv6); the family of the classifier. */
+  readonly dst: string;
+  readonly src?: string;
+  /** IP protocol number (6 tcp, 17 udp, ...); needed for ports. */
+  readonly protocol?: number;
+  readonly srcPorts?: PortRange;
+  readonly dstPorts?: PortRange;
+  /** Only traffic arriving on this interface. */
+  readonly iif?: string;
+}
+
+export interface EdgeChain {
+  /** The chain's name (identity, e.g. `web`). */
+  readonly chain: string;
+  /** Numeric id of the chain on this node (1..2^23): nexthop ids, tables and rule priorities derive from it. */
+  readonly id: number;
+  /** Device encapsulated packets leave by (towards the first SID). */
+  readonly dev: string;
+  /** Travel order: the functions' SIDs, then the egress decap SID. */
+  readonly segments: readonly string[];
+  /** Default `encap`. */
+  readonly mode?: Extract<Seg6Mode, 'encap' | 'encap.red'>;
+  readonly classifiers: readonly Classifier[];
+}
+
+export interface LocalSid {
+  readonly sid: string;
+  readonly behavior: Seg6LocalBehavior;
+  /** Interface the SID route is attached to (one that receives the traffic; never lo). */
+  readonly dev: string;
+}
+
+export interface InstanceSpec {
+  /** Stable id, `[a-z0-9-]{1,24}`; the instance's namespace and leg names derive from it. */
+  readonly id: string;
+  readonly function: FunctionSpec;
+  /**
+   * Per-node slot (0..16383), unique among this node's instances: leg addresses derive from it
+   * (see plan/leg-addressing.ts), so a restarted agent finds the same addresses again.
+   */
+  readonly slot: number;
+  /** 1: traffic enters and leaves by one leg; 2: an in leg and an out leg. */
+  readonly legs: 1 | 2;
+  /** SIDs that steer traffic into the instance (SR-unaware attachment): End.DX4 and/or End.DX6. */
+  readonly sids: { readonly dx4?: string; readonly dx6?: string };
+}
+
+export interface ProxySpec {
+  /** The instance whose return leg this proxy serves. */
+  readonly instance: string;
+  /** The chain the instance currently serves (instances are dedicated per chain). */
+  readonly chain: string;
+  /** Travel order: the SIDs after this function, ending with the egress decap SID. */
+  readonly continuation: readonly string[];
+  /** Device the re-encapsulated packets leave by. */
+  readonly dev: string;
+  /** Address families to proxy (default both). */
+  readonly families?: readonly Family[];
+}

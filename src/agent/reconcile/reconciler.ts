@@ -1,0 +1,239 @@
+/**
+ * The node agent's level-based reconciler: desired intent vs the owned kernel state and running
+ * instances, converged in dependency order (instances and their SIDs, then nexthops, then classifiers;
+ * the reverse on removal). Idempotent: an unchanged intent performs 0 operations. Applies are
+ * serialized; the last intent is persisted and re-applied by resync (drift) and after a restart
+ * (adoption: what is already right is left alone, so traffic never stops).
+ */
+import { DomainError } from '../../common/errors.js';
+import type { Dataplane, DataplaneOp, OpResult } from '../../dataplane/dataplane.js';
+import type { NodeIntent, InstanceSpec } from '../intent/node-intent.js';
+import { planNode, type NodePlan } from '../plan/plan-node.js';
+import { rulesetHash } from '../plan/edge-ruleset.js';
+import type { InstanceStatus, Runtime } from '../runtimes/runtime.js';
+import type { EdgeFirewall } from './edge-firewall.js';
+import type { IntentStore } from './intent-store.js';
+import { kernelDiff } from './kernel-diff.js';
+import type { AgentEvent, ApplyResult, ItemResult, ObservedState, OpCounts } from './types.js';
+
+export interface ReconcilerDeps {
+  readonly dp: Dataplane;
+  readonly runtime: Runtime;
+  readonly edge: EdgeFirewall;
+  readonly store: IntentStore;
+  /** The node's locator: every SID must be inside it. */
+  readonly locator: string;
+  /** How many instances spawn at once. */
+  readonly spawnConcurrency?: number;
+}
+
+type InstanceAction = { kind: 'spawn' | 'respawn' | 'reconfigure'; spec: InstanceSpec } | { kind: 'keep'; spec: InstanceSpec };
+
+const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** What to do with each desired instance given the running ones (pure). */
+export function instanceActions(desired: readonly InstanceSpec[], running: ReadonlyMap<string, InstanceStatus>): InstanceAction[] {
+  return desired.map((spec) => {
+    const have = running.get(spec.id);
+    if (!have) return { kind: 'spawn', spec };
+    if (have.state !== 'running' || have.spec.slot !== spec.slot || have.spec.legs !== spec.legs) return { kind: 'respawn', spec };
+    if (!sameJson(have.spec.function, spec.function)) return { kind: 'reconfigure', spec };
+    return { kind: 'keep', spec };
+  });
+}
+
+async function inPool<T>(items: readonly T[], width: number, fn: (t: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+}
+
+export class Reconciler {
+  private last?: NodeIntent;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<(e: AgentEvent) => void>();
+  private unsubscribeRuntime?: () => void;
+
+  constructor(private readonly deps: ReconcilerDeps) {}
+
+  /** Loads the persisted intent and re-applies it: adopts what a previous agent process left. */
+  async start(): Promise<ApplyResult | undefined> {
+    this.unsubscribeRuntime = this.deps.runtime.onEvent((e) => this.emit({ type: 'instanceExited', instance: e.id, reason: e.reason }));
+    const intent = await this.deps.store.load();
+    if (!intent) return undefined;
+    return this.apply(intent);
+  }
+
+  stop(): void {
+    this.unsubscribeRuntime?.();
+  }
+
+  get generation(): number {
+    return this.last?.generation ?? 0;
+  }
+
+  onEvent(listener: (e: AgentEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(e: AgentEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  /** Applies a full intent (serialized with every other apply). An older generation is refused. */
+  apply(intent: NodeIntent, opts: { validateOnly?: boolean } = {}): Promise<ApplyResult> {
+    const run = this.queue.then(() => this.converge(intent, opts.validateOnly ?? false));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Re-applies the last intent: corrects drift (a route removed by hand comes back) and reports it. */
+  async resync(): Promise<ApplyResult | undefined> {
+    const intent = this.last;
+    if (!intent) return undefined;
+    const result = await this.apply(intent);
+    const changed = result.ops.created + result.ops.replaced + result.ops.deleted;
+    if (changed > 0) {
+      this.emit({ type: 'driftCorrected', ops: result.ops, details: result.items.filter((i) => !i.ok).map((i) => `${i.kind} ${i.key}: ${i.message}`) });
+    }
+    await this.emitCounters();
+    return result;
+  }
+
+  private async emitCounters(): Promise<void> {
+    const sids = [];
+    for (const r of await this.deps.dp.listRoutes({ family: 6 })) {
+      if (r.encap?.type === 'seg6local' && r.encap.counters) sids.push({ sid: r.dst.replace(/\/128$/, ''), ...r.encap.counters });
+    }
+    if (sids.length > 0) this.emit({ type: 'counters', sids });
+  }
+
+  async observed(): Promise<ObservedState> {
+    const { dp, runtime } = this.deps;
+    const [routes, nexthops, rules, instances, tunnelSource] = await Promise.all([dp.listRoutes(), dp.listNexthops(), dp.listRules(), runtime.list(), dp.getTunnelSource()]);
+    return { generation: this.generation, routes, nexthops, rules, instances, tunnelSource };
+  }
+
+  private async converge(intent: NodeIntent, validateOnly: boolean): Promise<ApplyResult> {
+    const { dp, runtime, edge } = this.deps;
+    if (this.last && intent.generation < this.last.generation) {
+      throw new DomainError('STALE_GENERATION', `intent generation ${intent.generation} is older than the applied ${this.last.generation}`);
+    }
+    const ops: OpCounts = { created: 0, replaced: 0, deleted: 0, unchanged: 0 };
+    const failed = new Map<string, ItemResult>();
+    const fail = (r: ItemResult) => failed.set(`${r.kind}|${r.key}`, r);
+
+    const links = new Set((await dp.links()).map((l) => l.name));
+    let plan = planNode(intent, { locator: this.deps.locator, links });
+
+    // 1. Instances: spawn or repair what the intent wants, before the SIDs that point into them.
+    const running = new Map((await runtime.list()).map((s) => [s.id, s]));
+    const actions = instanceActions(plan.instances, running);
+    for (const a of actions) if (a.kind === 'keep') ops.unchanged++;
+    const changes = actions.filter((a) => a.kind !== 'keep');
+    if (!validateOnly) {
+      await inPool(changes, this.deps.spawnConcurrency ?? 4, async (a) => {
+        try {
+          if (a.kind === 'reconfigure') await runtime.reconfigure(a.spec);
+          else {
+            if (a.kind === 'respawn') await runtime.destroy(a.spec.id);
+            await runtime.spawn(a.spec);
+          }
+          if (a.kind === 'spawn') ops.created++;
+          else ops.replaced++;
+        } catch (e) {
+          fail({ kind: 'instance', key: a.spec.id, ok: false, reason: 'RUNTIME_FAILED', message: e instanceof Error ? e.message : String(e) });
+        }
+      });
+      plan = withoutFailedInstances(plan, failed);
+    } else {
+      for (const a of changes) {
+        if (a.kind === 'spawn') ops.created++;
+        else ops.replaced++;
+      }
+    }
+
+    // 2. Node-wide settings.
+    if (plan.tunnelSource !== undefined) {
+      const have = await dp.getTunnelSource();
+      if (have === plan.tunnelSource) ops.unchanged++;
+      else {
+        if (!validateOnly) await dp.setTunnelSource(plan.tunnelSource);
+        if (have === '::') ops.created++;
+        else ops.replaced++;
+      }
+    }
+    const haveEdge = await edge.currentHash();
+    if (plan.edgeRuleset !== undefined) {
+      if (haveEdge === rulesetHash(plan.edgeRuleset)) ops.unchanged++;
+      else {
+        if (!validateOnly) {
+          try {
+            await edge.install(plan.edgeRuleset);
+          } catch (e) {
+            fail({ kind: 'edge', key: 'edge', ok: false, reason: 'KERNEL_REFUSED', message: `nft: ${e instanceof Error ? e.message : String(e)}` });
+          }
+        }
+        if (haveEdge === undefined) ops.created++;
+        else ops.replaced++;
+      }
+    } else if (haveEdge !== undefined) {
+      if (!validateOnly) await edge.remove();
+      ops.deleted++;
+    }
+
+    // 3. Kernel objects: creates and replaces in dependency order, then removals in reverse.
+    const [routes, nexthops, rules] = await Promise.all([dp.listRoutes(), dp.listNexthops(), dp.listRules()]);
+    const diff = kernelDiff(plan, { routes, nexthops, rules }, dp.protocol);
+    ops.unchanged += diff.unchanged;
+    if (validateOnly) {
+      ops.created += diff.created;
+      ops.replaced += diff.replaced;
+      ops.deleted += diff.remove.length + [...running.keys()].filter((id) => !plan.instances.some((s) => s.id === id)).length;
+    } else {
+      for (const phase of diff.phases) {
+        const results = await dp.apply(phase.ops);
+        results.forEach((r, i) => {
+          if (r.ok) {
+            if (phase.ops[i]!.op === 'add') ops.created++;
+            else ops.replaced++;
+          } else fail({ ...phase.items[i]!, ok: false, reason: 'KERNEL_REFUSED', message: r.error.message });
+        });
+      }
+      ops.deleted += countDone(diff.remove, diff.remove.length ? await dp.apply(diff.remove) : []);
+      // 4. Instances nobody wants any more, after the SIDs that pointed into them are gone.
+      for (const id of running.keys()) {
+        if (!plan.instances.some((s) => s.id === id) && (await runtime.destroy(id))) ops.deleted++;
+      }
+      await this.deps.store.save(intent);
+      this.last = intent;
+    }
+
+    const items: ItemResult[] = [
+      ...plan.rejected,
+      ...plan.planned.map((p) => failed.get(`${p.kind}|${p.key}`) ?? { kind: p.kind, key: p.key, ok: true }),
+    ];
+    return { generation: intent.generation, items, ops };
+  }
+}
+
+/** Deletions done; one already gone (e.g. routes flushed with their nexthop) counts as not done. */
+function countDone(ops: readonly DataplaneOp[], results: readonly OpResult[]): number {
+  return results.filter((r) => r.ok).length;
+}
+
+/** Drops SIDs and proxies of instances that failed to start: they would only fail again with ENODEV. */
+function withoutFailedInstances(plan: NodePlan, failed: ReadonlyMap<string, ItemResult>): NodePlan {
+  const bad = new Set([...failed.values()].filter((f) => f.kind === 'instance').map((f) => f.key));
+  if (bad.size === 0) return plan;
+  const proxyOf = (key: string) => key.split('/')[0]!;
+  return {
+    ...plan,
+    instances: plan.instances.filter((s) => !bad.has(s.id)),
+    sidRoutes: plan.sidRoutes.filter((o) => !(o.item.kind === 'instance' && bad.has(o.item.key)) && !(o.item.kind === 'proxy' && bad.has(proxyOf(o.item.key)))),
+    proxyRules: plan.proxyRules.filter((o) => !(o.item.kind === 'proxy' && bad.has(proxyOf(o.item.key)))),
+  };
+}

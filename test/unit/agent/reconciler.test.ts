@@ -1,0 +1,199 @@
+/**
+ * The agent's reconciler against the fake dataplane and fake runtime (kernel semantics, no I/O):
+ * resulting state and operation counts, not call sequences.
+ */
+import { describe, expect, it } from 'vitest';
+import { FakeDataplane } from '../../../src/dataplane/fake/fake-dataplane.js';
+import type { NodeIntent } from '../../../src/agent/intent/node-intent.js';
+import { chainNexthopId, chainTable, proxyTable } from '../../../src/agent/plan/ids.js';
+import { FakeEdgeFirewall } from '../../../src/agent/reconcile/edge-firewall.js';
+import { MemoryIntentStore } from '../../../src/agent/reconcile/intent-store.js';
+import { Reconciler } from '../../../src/agent/reconcile/reconciler.js';
+import type { AgentEvent } from '../../../src/agent/reconcile/types.js';
+import { FakeRuntime } from '../../../src/agent/runtimes/fake-runtime.js';
+
+function harness() {
+  const dp = new FakeDataplane({ links: ['lo', 'eth0', 'cust0'] });
+  const runtime = new FakeRuntime();
+  // The fake runtime's legs appear as interfaces in the fake kernel, as veths would.
+  const spawn = runtime.spawn.bind(runtime);
+  runtime.spawn = async (spec) => {
+    const s = await spawn(spec);
+    dp.addLink(s.attachment.inDev);
+    dp.addLink(s.attachment.outDev);
+    return s;
+  };
+  const destroy = runtime.destroy.bind(runtime);
+  runtime.destroy = async (id) => {
+    const s = (await runtime.list()).find((x) => x.id === id);
+    const had = await destroy(id);
+    if (s) for (const d of new Set([s.attachment.inDev, s.attachment.outDev])) dp.removeLink(d);
+    return had;
+  };
+  const edge = new FakeEdgeFirewall();
+  const store = new MemoryIntentStore();
+  const make = () => new Reconciler({ dp, runtime, edge, store, locator: 'fc00:2::/48' });
+  return { dp, runtime, edge, store, rec: make(), make };
+}
+
+const INTENT: NodeIntent = {
+  generation: 1,
+  tunnelSource: 'fc00:2::1',
+  edge: { customerInterfaces: ['cust0'], mssClamp: 1400, sidSpace: ['fc00::/16'] },
+  edgeChains: [
+    {
+      chain: 'web',
+      id: 1,
+      dev: 'eth0',
+      segments: ['fc00:2::f1', 'fc00:3::d4'],
+      classifiers: [{ dst: '10.2.0.0/24' }, { dst: '2001:db8::/64' }, { dst: '10.3.0.0/24', src: '10.1.0.0/24', protocol: 6, dstPorts: { start: 80, end: 80 } }],
+    },
+  ],
+  localSids: [{ sid: 'fc00:2::d4', dev: 'eth0', behavior: { action: 'End.DX4', nh4: '0.0.0.0' } }],
+  instances: [{ id: 'fw1', slot: 1, legs: 2, function: { type: 'firewall', config: { defaultAction: 'accept' } }, sids: { dx4: 'fc00:2::f1', dx6: 'fc00:2::f2' } }],
+  proxies: [{ instance: 'fw1', chain: 'web', continuation: ['fc00:3::d4'], dev: 'eth0' }],
+};
+
+const changed = (ops: { created: number; replaced: number; deleted: number }) => ops.created + ops.replaced + ops.deleted;
+
+describe('agent reconciler', () => {
+  it('applies a full intent, and re-applying it performs 0 operations', async () => {
+    const { dp, runtime, edge, rec } = harness();
+    const first = await rec.apply(INTENT);
+    expect(first.items.filter((i) => !i.ok)).toEqual([]);
+    expect(first.ops.created).toBeGreaterThan(10);
+    expect(first.ops.deleted).toBe(0);
+    expect(edge.ruleset).toContain('maxseg size set 1400');
+    expect(await dp.getTunnelSource()).toBe('fc00:2::1');
+    expect((await dp.listNexthops()).map((n) => n.id).sort()).toEqual([chainNexthopId(1, 4), chainNexthopId(1, 6)]);
+    const routes = await dp.listRoutes();
+    expect(routes.find((r) => r.dst === '10.2.0.0/24')?.nhid).toBe(chainNexthopId(1, 4));
+    expect(routes.find((r) => r.dst === '0.0.0.0/0' && r.table === chainTable(1))?.nhid).toBe(chainNexthopId(1, 4));
+    expect(routes.find((r) => r.dst === 'fc00:2::f1/128')?.encap).toMatchObject({ behavior: { action: 'End.DX4', nh4: '169.254.0.10' } });
+    expect(routes.find((r) => r.dst === '0.0.0.0/0' && r.table === proxyTable(1))?.encap).toMatchObject({ mode: 'encap.red', segments: ['fc00:3::d4'] });
+    expect((await dp.listRules()).some((r) => r.iif === 'sfc0001o' && r.table === proxyTable(1))).toBe(true);
+
+    const [kernelOps, runtimeOps] = [dp.opsPerformed, runtime.opsPerformed];
+    const second = await rec.apply(INTENT);
+    expect(second.ops).toEqual({ created: 0, replaced: 0, deleted: 0, unchanged: first.ops.created });
+    expect(dp.opsPerformed).toBe(kernelOps);
+    expect(runtime.opsPerformed).toBe(runtimeOps);
+  });
+
+  it('changing the chain touches only its nexthop', async () => {
+    const { dp, rec } = harness();
+    await rec.apply(INTENT);
+    const before = dp.opsPerformed;
+    const reordered = { ...INTENT, generation: 2, edgeChains: [{ ...INTENT.edgeChains![0]!, segments: ['fc00:9::1', 'fc00:2::f1', 'fc00:3::d4'] }] };
+    const r = await rec.apply(reordered);
+    expect(r.ops).toMatchObject({ created: 0, replaced: 2, deleted: 0 }); // the IPv4 and IPv6 nexthops
+    expect(dp.opsPerformed - before).toBe(2);
+  });
+
+  it('removes what the intent no longer lists, in reverse dependency order', async () => {
+    const { dp, runtime, edge, rec } = harness();
+    await rec.apply(INTENT);
+    const noChain = await rec.apply({ ...INTENT, generation: 2, edgeChains: [] });
+    expect(noChain.items.every((i) => i.ok)).toBe(true);
+    expect(await dp.listNexthops()).toEqual([]);
+    expect((await dp.listRoutes()).some((r) => r.nhid !== undefined)).toBe(false);
+    expect((await dp.listRules()).some((r) => r.table === chainTable(1))).toBe(false);
+    expect(await runtime.list()).toHaveLength(1);
+
+    const empty = await rec.apply({ generation: 3 });
+    expect(empty.ops.deleted).toBeGreaterThan(0);
+    expect(await dp.listRoutes()).toEqual([]);
+    expect(await dp.listRules()).toEqual([]);
+    expect(await runtime.list()).toEqual([]);
+    expect(edge.ruleset).toBeUndefined();
+  });
+
+  it('rejects bad items one by one with a reason and a field path; the rest applies', async () => {
+    const { dp, rec } = harness();
+    const bad: NodeIntent = {
+      ...INTENT,
+      localSids: [
+        { sid: 'fc00:9::1', dev: 'eth0', behavior: { action: 'End' } },
+        { sid: 'fc00:2::e', dev: 'nope0', behavior: { action: 'End' } },
+        { sid: 'fc00:2::d4', dev: 'eth0', behavior: { action: 'End.DX4', nh4: '0.0.0.0' } },
+      ],
+      edgeChains: [...INTENT.edgeChains!, { chain: 'dup', id: 2, dev: 'eth0', segments: ['fc00:3::d4'], classifiers: [{ dst: '10.2.0.0/24' }] }],
+      instances: [...INTENT.instances!, { id: 'bad', slot: 2, legs: 1, function: { type: 'firewall', config: { defaultAction: 'reject' as 'drop' } }, sids: { dx4: 'fc00:2::b1' } }],
+    };
+    const r = await rec.apply(bad);
+    const failures = Object.fromEntries(r.items.filter((i) => !i.ok).map((i) => [i.key, [i.reason, i.field]]));
+    expect(failures).toEqual({
+      'fc00:9::1': ['INVALID_ITEM', 'localSids[0].sid'],
+      'fc00:2::e': ['INVALID_ITEM', 'localSids[1].dev'],
+      dup: ['CONFLICT', 'edgeChains[1].classifiers[0]'],
+      bad: ['INVALID_ITEM', 'instances[1].function.config.defaultAction'],
+    });
+    expect(r.items.filter((i) => i.ok).map((i) => i.key)).toEqual(expect.arrayContaining(['web', 'fw1', 'fc00:2::d4']));
+    expect((await dp.listRoutes()).some((r2) => r2.dst === 'fc00:2::d4/128')).toBe(true);
+  });
+
+  it('corrects drift on resync and says so', async () => {
+    const { dp, rec } = harness();
+    await rec.apply(INTENT);
+    const events: AgentEvent[] = [];
+    rec.onEvent((e) => events.push(e));
+    await dp.deleteRoute({ family: 4, dst: '10.2.0.0/24' });
+    await dp.withProtocol(4).addRoute({ family: 6, dst: 'fc00:99::/64', dev: 'eth0' }); // foreign: left alone
+    const r = await rec.resync();
+    expect(r?.ops).toMatchObject({ created: 1, replaced: 0, deleted: 0 });
+    expect((await dp.listRoutes()).some((x) => x.dst === '10.2.0.0/24')).toBe(true);
+    expect((await dp.listRoutes({ all: true })).some((x) => x.dst === 'fc00:99::/64')).toBe(true);
+    expect(events.find((e) => e.type === 'driftCorrected')).toMatchObject({ ops: { created: 1 } });
+    expect(events.find((e) => e.type === 'counters')).toBeDefined();
+  });
+
+  it('a restarted agent adopts what the kernel has: 0 operations', async () => {
+    const { dp, make, rec } = harness();
+    await rec.apply(INTENT);
+    const before = dp.opsPerformed;
+    const restarted = make();
+    const r = await restarted.start();
+    expect(r && changed(r.ops)).toBe(0);
+    expect(dp.opsPerformed).toBe(before);
+    expect(restarted.generation).toBe(1);
+  });
+
+  it('reports an exited instance and respawns it on resync', async () => {
+    const { runtime, rec } = harness();
+    await rec.start();
+    await rec.apply(INTENT);
+    const events: AgentEvent[] = [];
+    rec.onEvent((e) => events.push(e));
+    runtime.kill('fw1');
+    expect(events).toContainEqual({ type: 'instanceExited', instance: 'fw1', reason: 'killed' });
+    const r = await rec.resync();
+    expect(r?.ops.replaced).toBe(1);
+    expect((await runtime.list())[0]?.state).toBe('running');
+  });
+
+  it('a failed spawn fails that instance (and its proxy) only', async () => {
+    const { dp, runtime, rec } = harness();
+    runtime.failNextSpawn.add('fw1');
+    const r = await rec.apply(INTENT);
+    const failed = r.items.filter((i) => !i.ok).map((i) => [i.kind, i.key, i.reason]);
+    expect(failed).toEqual([['instance', 'fw1', 'RUNTIME_FAILED']]);
+    expect((await dp.listRoutes()).some((x) => x.dst === 'fc00:2::f1/128')).toBe(false);
+    expect((await dp.listNexthops()).length).toBe(2);
+  });
+
+  it('refuses an older generation and changes nothing', async () => {
+    const { dp, rec } = harness();
+    await rec.apply({ ...INTENT, generation: 5 });
+    const before = dp.opsPerformed;
+    await expect(rec.apply({ ...INTENT, generation: 4 })).rejects.toMatchObject({ reason: 'STALE_GENERATION' });
+    expect(dp.opsPerformed).toBe(before);
+  });
+
+  it('validate_only reports the operations it would make and makes none', async () => {
+    const { dp, runtime, rec } = harness();
+    const r = await rec.apply(INTENT, { validateOnly: true });
+    expect(r.ops.created).toBeGreaterThan(10);
+    expect(dp.opsPerformed).toBe(0);
+    expect(runtime.opsPerformed).toBe(0);
+  });
+});
