@@ -40,3 +40,52 @@ export class Violations {
     if (this.list.length > 0) throw new InvalidArgumentError(this.list, what);
   }
 }
+
+/*
+ * Categories the transport maps to status codes (src/common/grpc/error-status.ts). Each takes the
+ * message first and a default reason, so the common case is `new NotFoundError('chain web')`; pass
+ * a more specific reason (CHAIN_NOT_FOUND, ETAG_MISMATCH, ...) when clients should tell cases apart.
+ * The class says what the client should do; the reason says what happened.
+ */
+
+/** The named resource does not exist. */
+export class NotFoundError extends DomainError {
+  constructor(message: string, reason = 'NOT_FOUND') {
+    super(reason, message);
+  }
+}
+
+/** A concurrency conflict: the client should re-read and retry its read-modify-write. */
+export class AbortedError extends DomainError {
+  constructor(message: string, reason = 'ABORTED') {
+    super(reason, message);
+  }
+}
+
+/** A conflicting change (etag mismatch, stale generation, racing apply): an AbortedError. */
+export class ConflictError extends AbortedError {
+  constructor(message: string, reason = 'CONFLICT') {
+    super(message, reason);
+  }
+}
+
+/** The system is not in a state that allows the operation; retrying as is will not help. */
+export class FailedPreconditionError extends DomainError {
+  constructor(message: string, reason = 'FAILED_PRECONDITION') {
+    super(reason, message);
+  }
+}
+
+/** A quota or pool is used up (e.g. no SID left in a locator). */
+export class ResourceExhaustedError extends DomainError {
+  constructor(message: string, reason = 'RESOURCE_EXHAUSTED') {
+    super(reason, message);
+  }
+}
+
+/** Temporarily unable to serve (shutting down, a dependency unreachable): retry the call later. */
+export class UnavailableError extends DomainError {
+  constructor(message: string, reason = 'UNAVAILABLE') {
+    super(reason, message);
+  }
+}

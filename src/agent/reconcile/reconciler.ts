@@ -5,7 +5,7 @@
  * serialized; the last intent is persisted and re-applied by resync (drift) and after a restart
  * (adoption: what is already right is left alone, so traffic never stops).
  */
-import { DomainError } from '../../common/errors.js';
+import { ConflictError } from '../../common/errors.js';
 import type { Dataplane, DataplaneOp, OpResult } from '../../dataplane/dataplane.js';
 import type { NodeIntent, InstanceSpec } from '../intent/node-intent.js';
 import { planNode, type NodePlan } from '../plan/plan-node.js';
@@ -120,7 +120,7 @@ export class Reconciler {
   private async converge(intent: NodeIntent, validateOnly: boolean): Promise<ApplyResult> {
     const { dp, runtime, edge } = this.deps;
     if (this.last && intent.generation < this.last.generation) {
-      throw new DomainError('STALE_GENERATION', `intent generation ${intent.generation} is older than the applied ${this.last.generation}`);
+      throw new ConflictError(`intent generation ${intent.generation} is older than the applied ${this.last.generation}`, 'STALE_GENERATION');
     }
     const ops: OpCounts = { created: 0, replaced: 0, deleted: 0, unchanged: 0 };
     const failed = new Map<string, ItemResult>();

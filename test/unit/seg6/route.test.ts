@@ -197,9 +197,11 @@ describe('decodeRoute of our own requests', () => {
 });
 
 describe('route identity and equality', () => {
-  it('routeKey: family, table, canonical prefix, metric (defaults applied)', () => {
-    expect(routeKey({ family: 6, dst: 'FC00:1:0::/64', dev: 'd0' })).toBe('6|254|fc00:1::/64|1024');
-    expect(routeKey({ family: 4, dst: '10.0.0.1/32', dev: 'd0', table: 7, metric: 3 })).toBe('4|7|10.0.0.1|3');
+  it('routeKey: family, table, prefix, metric (defaults applied), whatever the spelling', () => {
+    expect(routeKey({ family: 6, dst: 'FC00:1:0::/64', dev: 'd0' })).toBe(routeKey({ family: 6, dst: 'fc00:1::/64', table: 254, metric: 1024, nhid: 1 }));
+    expect(routeKey({ family: 6, dst: 'fc00:1::/64', dev: 'd0' })).not.toBe(routeKey({ family: 6, dst: 'fc00:1::/64', dev: 'd0', metric: 5 }));
+    expect(routeKey({ family: 6, dst: 'fc00:1::/64', dev: 'd0' })).not.toBe(routeKey({ family: 6, dst: 'fc00:1::/64', dev: 'd0', table: 100 }));
+    expect(routeKey({ family: 4, dst: '10.0.0.1/32', dev: 'd0', table: 7, metric: 3 })).toBe(routeKey({ family: 4, dst: '10.0.0.1', nhid: 2, table: 7, metric: 3 }));
   });
 
   it('routesEqual ignores spelling, defaults and counters, not content', () => {

@@ -1,0 +1,114 @@
+/**
+ * `sfc-agent` command line (pure): flags → AgentConfig, or every problem at once naming the flag.
+ */
+import { InvalidArgumentError, Violations } from '../common/errors.js';
+import { AddressParseError, parsePrefix } from '../common/ip.js';
+
+export interface AgentConfig {
+  readonly name: string;
+  /** `host:port` the gRPC server binds. */
+  readonly listen: string;
+  /** `host:port` the controller dials (default: listen). */
+  readonly advertise: string;
+  readonly locator: string;
+  /** Controller NodeService address; absent = standalone (driven directly over gRPC). */
+  readonly controller?: string;
+  readonly stateDir: string;
+  /** Period of the drift-correcting resync, ms (0 = off). */
+  readonly resyncMs: number;
+  /** Warm pool of instance namespaces (0 = cold spawns only). */
+  readonly poolSize: number;
+}
+
+export const AgentConfig = Symbol.for('srv6-sfc.AgentConfig');
+
+export const AGENT_USAGE = `Usage: sfc-agent --name NODE --locator PREFIX [options]
+       sfc-agent teardown --name NODE [--state-dir DIR]
+
+Runs the srv6-sfc node agent in this network namespace: a gRPC server (AgentService) that
+converges this node's kernel and function instances on the intent the controller sends.
+
+Options:
+  --name NODE           node name, unique in the domain (letters, digits, '-', '_')
+  --locator PREFIX      this node's SRv6 locator, e.g. fc00:2::/48 (every SID must be inside)
+  --listen HOST:PORT    gRPC listen address (default [::]:50151)
+  --advertise HOST:PORT address the controller dials (default: --listen)
+  --controller HOST:PORT  register with this controller and heartbeat (default: standalone)
+  --state-dir DIR       last intent and instance records (default /run/srv6-sfc/NODE)
+  --resync SECONDS      drift-correcting resync period, 0 = off (default 10)
+  --pool N              warm pool of instance namespaces (default 0)
+  -h, --help            this text
+
+'teardown' removes everything the agent of NODE made: instances, owned routes, nexthops and
+rules (protocol 200), the edge table, and its state directory.
+Stopping the agent (SIGTERM, SIGINT) leaves the dataplane in place: traffic keeps flowing, and
+a restarted agent adopts it.`;
+
+const HOSTPORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
+
+export type AgentCommand = { readonly kind: 'run'; readonly config: AgentConfig } | { readonly kind: 'teardown'; readonly config: AgentConfig } | { readonly kind: 'help' };
+
+export function parseAgentArgs(argv: readonly string[]): AgentCommand {
+  const v = new Violations();
+  const args = [...argv];
+  let kind: 'run' | 'teardown' = 'run';
+  if (args[0] === 'teardown') {
+    kind = 'teardown';
+    args.shift();
+  }
+  const flags = new Map<string, string>();
+  const known = ['--name', '--locator', '--listen', '--advertise', '--controller', '--state-dir', '--resync', '--pool'];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '-h' || a === '--help') return { kind: 'help' };
+    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    if (!known.includes(flag)) {
+      v.add(flag, `unknown ${flag.startsWith('-') ? 'option' : 'argument'} (see --help)`);
+      continue;
+    }
+    const value = inline ?? args[++i];
+    if (value === undefined || value.startsWith('--')) v.add(flag, 'needs a value');
+    else flags.set(flag, value);
+  }
+  const name = flags.get('--name') ?? '';
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/.test(name)) v.add('--name', name ? `'${name}' is not a node name (letters, digits, '-', '_')` : 'is required');
+  const locator = flags.get('--locator') ?? '';
+  if (kind === 'run') {
+    try {
+      const p = parsePrefix(locator);
+      if (p.family !== 6 || p.length > 120) v.add('--locator', `'${locator}' must be an IPv6 prefix of length 120 at most`);
+    } catch (e) {
+      v.add('--locator', locator ? (e instanceof AddressParseError ? e.message : 'is not a prefix') : 'is required');
+    }
+  }
+  const listen = flags.get('--listen') ?? '[::]:50151';
+  for (const f of ['--listen', '--advertise', '--controller'] as const) {
+    const x = f === '--listen' ? listen : flags.get(f);
+    if (x === undefined) continue;
+    const m = HOSTPORT.exec(x);
+    if (!m || Number(m[2]) > 65535) v.add(f, `'${x}' is not HOST:PORT`);
+  }
+  const num = (f: string, dflt: number, max: number): number => {
+    const x = flags.get(f);
+    if (x === undefined) return dflt;
+    if (!/^\d+$/.test(x) || Number(x) > max) v.add(f, `must be a whole number 0..${max}`);
+    return Number(x);
+  };
+  const resyncMs = num('--resync', 10, 86_400) * 1000;
+  const poolSize = num('--pool', 0, 1000);
+  if (v.list.length > 0) throw new InvalidArgumentError(v.list, 'sfc-agent');
+  const controller = flags.get('--controller');
+  return {
+    kind,
+    config: {
+      name,
+      listen,
+      advertise: flags.get('--advertise') ?? listen,
+      locator,
+      ...(controller ? { controller } : {}),
+      stateDir: flags.get('--state-dir') ?? `/run/srv6-sfc/${name}`,
+      resyncMs,
+      poolSize,
+    },
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * NodeIntent ↔ srv6sfc.agent.v1.NodeIntent, field by field (proto/srv6sfc/agent/v1/node_intent.proto).
+ *
+ * Decoding checks shape only and reports every malformed field with its proto path
+ * (`intent.edge_chains[2].segments[0]: is required`) as one InvalidArgumentError; whether
+ * addresses parse or SIDs sit in the locator is for the reconciler, which rejects such items one
+ * by one while the rest of the intent applies.
+ *
+ * Zero values mean absent where the domain has an optional field ("" tunnel source, mss_clamp 0,
+ * unspecified mode), and an empty repeated field decodes as an absent optional list; both sides
+ * mean the same thing, so encode → decode returns an equal intent.
+ */
+import { EnumTable } from '../../common/grpc/enum-table.js';
+import { ProtoReader } from '../../common/grpc/proto-reader.js';
+import type { Classifier__Output } from '../../gen/srv6sfc/agent/v1/Classifier.js';
+import type { EdgeChain__Output } from '../../gen/srv6sfc/agent/v1/EdgeChain.js';
+import type { EdgeSettings__Output } from '../../gen/srv6sfc/agent/v1/EdgeSettings.js';
+import type { LocalSid__Output } from '../../gen/srv6sfc/agent/v1/LocalSid.js';
+import type { NodeIntent as IntentMsg, NodeIntent__Output } from '../../gen/srv6sfc/agent/v1/NodeIntent.js';
+import type { PortRange__Output } from '../../gen/srv6sfc/agent/v1/PortRange.js';
+import type { ProxySpec__Output } from '../../gen/srv6sfc/agent/v1/ProxySpec.js';
+import type { Classifier, EdgeChain, EdgeSettings, LocalSid, NodeIntent, ProxySpec } from '../intent/node-intent.js';
+import { ADDRESS_FAMILY } from './address-family.js';
+import { behaviorFromProto, behaviorToProto } from './behavior-codec.js';
+import { instanceFromProto, instanceToProto } from './instance-codec.js';
+
+/** The two modes an edge chain may use (EdgeChain.mode). */
+const EDGE_MODE = new EnumTable({ encap: 'SEG6_MODE_ENCAP', 'encap.red': 'SEG6_MODE_ENCAP_RED' } as const satisfies Record<NonNullable<EdgeChain['mode']>, string>);
+
+export function intentToProto(i: NodeIntent): IntentMsg {
+  return {
+    generation: String(i.generation),
+    tunnelSource: i.tunnelSource ?? '',
+    edge: i.edge ? { customerInterfaces: [...i.edge.customerInterfaces], mssClamp: i.edge.mssClamp ?? 0, sidSpace: [...(i.edge.sidSpace ?? [])] } : null,
+    edgeChains: (i.edgeChains ?? []).map((c) => ({
+      chain: c.chain,
+      id: c.id,
+      dev: c.dev,
+      segments: [...c.segments],
+      mode: c.mode ? EDGE_MODE.toProto(c.mode) : 'SEG6_MODE_UNSPECIFIED',
+      classifiers: c.classifiers.map((k) => ({
+        dst: k.dst,
+        src: k.src ?? '',
+        protocol: k.protocol ?? 0,
+        srcPorts: k.srcPorts ? { ...k.srcPorts } : null,
+        dstPorts: k.dstPorts ? { ...k.dstPorts } : null,
+        iif: k.iif ?? '',
+      })),
+    })),
+    localSids: (i.localSids ?? []).map((s) => ({ sid: s.sid, behavior: behaviorToProto(s.behavior), dev: s.dev })),
+    instances: (i.instances ?? []).map(instanceToProto),
+    proxies: (i.proxies ?? []).map((p) => ({
+      instance: p.instance,
+      chain: p.chain,
+      continuation: [...p.continuation],
+      dev: p.dev,
+      families: (p.families ?? []).map((f) => ADDRESS_FAMILY.toProto(f)),
+    })),
+  };
+}
+
+/**
+ * The intent of an ApplyIntentRequest; throws InvalidArgumentError with every malformed field.
+ * `path` is where the message sits in the request (field paths start there).
+ */
+export function intentFromProto(m: NodeIntent__Output | null | undefined, path = 'intent'): NodeIntent {
+  const r = new ProtoReader();
+  const intent = readIntent(r, m, path);
+  r.throwIfAny('malformed intent');
+  return intent!;
+}
+
+function readIntent(r: ProtoReader, m: NodeIntent__Output | null | undefined, path: string): NodeIntent | undefined {
+  if (!r.message(path, m)) return undefined;
+  const i = m!;
+  const list = <T, U>(field: string, items: readonly T[], read: (x: T, p: string) => U): U[] | undefined =>
+    items.length > 0 ? items.map((x, n) => read(x, `${path}.${field}[${n}]`)) : undefined;
+  const edgeChains = list('edge_chains', i.edgeChains, (c, p) => readEdgeChain(r, c, p));
+  const localSids = list('local_sids', i.localSids, (s, p) => readLocalSid(r, s, p));
+  const instances = list('instances', i.instances, (x, p) => instanceFromProto(r, x, p));
+  const proxies = list('proxies', i.proxies, (x, p) => readProxy(r, x, p));
+  return {
+    generation: r.safeInteger(`${path}.generation`, i.generation),
+    ...(i.tunnelSource ? { tunnelSource: i.tunnelSource } : {}),
+    ...(i.edge ? { edge: readEdge(r, i.edge, `${path}.edge`) } : {}),
+    ...(edgeChains ? { edgeChains } : {}),
+    ...(localSids ? { localSids } : {}),
+    ...(instances ? { instances } : {}),
+    ...(proxies ? { proxies } : {}),
+  };
+}
+
+function readEdge(r: ProtoReader, m: EdgeSettings__Output, path: string): EdgeSettings {
+  return {
+    customerInterfaces: r.strings(`${path}.customer_interfaces`, m.customerInterfaces),
+    ...(m.mssClamp ? { mssClamp: m.mssClamp } : {}),
+    ...(m.sidSpace.length > 0 ? { sidSpace: r.strings(`${path}.sid_space`, m.sidSpace) } : {}),
+  };
+}
+
+const range = (p: PortRange__Output | null) => (p ? { start: p.start, end: p.end } : undefined);
+
+function readClassifier(r: ProtoReader, m: Classifier__Output, path: string): Classifier {
+  const srcPorts = range(m.srcPorts);
+  const dstPorts = range(m.dstPorts);
+  return {
+    dst: r.required(`${path}.dst`, m.dst),
+    ...(m.src ? { src: m.src } : {}),
+    ...(m.protocol ? { protocol: m.protocol } : {}),
+    ...(srcPorts ? { srcPorts } : {}),
+    ...(dstPorts ? { dstPorts } : {}),
+    ...(m.iif ? { iif: m.iif } : {}),
+  };
+}
+
+function readEdgeChain(r: ProtoReader, m: EdgeChain__Output, path: string): EdgeChain {
+  const mode = r.optionalEnum(`${path}.mode`, m.mode, EDGE_MODE.fromProto);
+  return {
+    chain: r.required(`${path}.chain`, m.chain),
+    id: m.id,
+    dev: r.required(`${path}.dev`, m.dev),
+    segments: r.strings(`${path}.segments`, m.segments),
+    ...(mode ? { mode } : {}),
+    classifiers: m.classifiers.map((k, n) => readClassifier(r, k, `${path}.classifiers[${n}]`)),
+  };
+}
+
+function readLocalSid(r: ProtoReader, m: LocalSid__Output, path: string): LocalSid {
+  const behavior = r.message(`${path}.behavior`, m.behavior);
+  return {
+    sid: r.required(`${path}.sid`, m.sid),
+    behavior: behavior ? behaviorFromProto(r, behavior, `${path}.behavior`) : { action: 'End' },
+    dev: r.required(`${path}.dev`, m.dev),
+  };
+}
+
+function readProxy(r: ProtoReader, m: ProxySpec__Output, path: string): ProxySpec {
+  const families = m.families.map((f, n) => r.enumValue(`${path}.families[${n}]`, f, ADDRESS_FAMILY.fromProto) ?? 6);
+  return {
+    instance: r.required(`${path}.instance`, m.instance),
+    chain: r.required(`${path}.chain`, m.chain),
+    continuation: r.strings(`${path}.continuation`, m.continuation),
+    dev: r.required(`${path}.dev`, m.dev),
+    ...(families.length > 0 ? { families } : {}),
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * The agent's NodeInfo as the controller's northbound resource (srv6sfc.v1.Node), for
+ * RegisterNode. Features flatten to a list of named features, which reads well in
+ * `sfcctl get nodes` and is what placement asks ("does this node have `vrf`?").
+ */
+import type { FeatureReport } from '../../dataplane/netlink/probe.js';
+import type { Node } from '../../gen/srv6sfc/v1/Node.js';
+import type { NodeFeature } from '../../gen/srv6sfc/v1/NodeFeature.js';
+import type { NodeInfo } from '../agent-core.js';
+
+const FEATURE_NAME = {
+  seg6: 'seg6',
+  counters: 'counters',
+  flavorPsp: 'flavor.psp',
+  flavorNextCsid: 'flavor.next-csid',
+  nexthopObjects: 'nexthop-objects',
+  vrf: 'vrf',
+  lwtBpf: 'lwt-bpf',
+  tunnelSource: 'tunnel-source',
+} as const satisfies Record<Exclude<keyof FeatureReport, 'seg6local'>, string>;
+
+/** `seg6local.End.DX4`; End.DT6 in VRF mode (`End.DT6 (vrf)` in the report) is `seg6local.End.DT6.vrf`. */
+const seg6localName = (action: string): string => `seg6local.${action.replace(' (vrf)', '.vrf')}`;
+
+export function featureList(report: FeatureReport): NodeFeature[] {
+  const entries: [string, FeatureReport['seg6']][] = [
+    ...(Object.keys(FEATURE_NAME) as (keyof typeof FEATURE_NAME)[]).map((k): [string, FeatureReport['seg6']] => [FEATURE_NAME[k], report[k]]),
+    ...Object.entries(report.seg6local).map(([action, s]): [string, FeatureReport['seg6']] => [seg6localName(action), s]),
+  ];
+  return entries.map(([name, s]) => ({ name, supported: s.ok, reason: s.ok ? '' : s.reason }));
+}
+
+/** The RegisterNode body: `nodes/{name}` plus what the controller plans with. */
+export function nodeResource(info: NodeInfo): Node {
+  return {
+    name: `nodes/${info.name}`,
+    address: info.address,
+    locator: info.locator,
+    features: featureList(info.features),
+    runtimes: [...info.runtimes],
+  };
+}
