@@ -11,6 +11,7 @@ want() { # want <command> <debian package>
 want ip iproute2
 want tc iproute2
 want nft nftables
+want nsenter util-linux
 want ping iputils-ping
 if [ "${1:-}" = bench ]; then
   # The benchmark's reference runs Debian's python (/usr/bin/python3), whatever python3 is on PATH.

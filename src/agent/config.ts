@@ -31,9 +31,9 @@ converges this node's kernel and function instances on the intent the controller
 Options:
   --name NODE           node name, unique in the domain (letters, digits, '-', '_')
   --locator PREFIX      this node's SRv6 locator, e.g. fc00:2::/48 (every SID must be inside)
-  --listen HOST:PORT    gRPC listen address (default [::]:50151)
-  --advertise HOST:PORT address the controller dials (default: --listen)
-  --controller HOST:PORT  register with this controller and heartbeat (default: standalone)
+  --listen ADDR         gRPC listen address, HOST:PORT or unix:PATH (default [::]:50151)
+  --advertise ADDR      address the controller dials (default: --listen)
+  --controller ADDR     register with this controller and heartbeat (default: standalone)
   --state-dir DIR       last intent and instance records (default /run/srv6-sfc/NODE)
   --resync SECONDS      drift-correcting resync period, 0 = off (default 10)
   --pool N              warm pool of instance namespaces (default 0)
@@ -85,8 +85,9 @@ export function parseAgentArgs(argv: readonly string[]): AgentCommand {
   for (const f of ['--listen', '--advertise', '--controller'] as const) {
     const x = f === '--listen' ? listen : flags.get(f);
     if (x === undefined) continue;
+    if (x.startsWith('unix:') && x.length > 5) continue; // a unix socket reaches across network namespaces
     const m = HOSTPORT.exec(x);
-    if (!m || Number(m[2]) > 65535) v.add(f, `'${x}' is not HOST:PORT`);
+    if (!m || Number(m[2]) > 65535) v.add(f, `'${x}' is not HOST:PORT or unix:PATH`);
   }
   const num = (f: string, dflt: number, max: number): number => {
     const x = flags.get(f);

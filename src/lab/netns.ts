@@ -50,6 +50,18 @@ export function nsSpawn(ns: string, cmd: readonly string[], opts: NsSpawnOptions
   return spawn('ip', ['netns', 'exec', ns, ...cmd], { cwd: opts.cwd, signal: opts.signal, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
+/**
+ * Starts a long-running command in ns's network namespace only (`nsenter --net`), in the caller's
+ * mount namespace. `ip netns exec` gives the command a private mount namespace whose /run/netns is
+ * a slave of the host's: namespaces the command names itself (`ip netns add`, e.g. an agent's
+ * instances) would be invisible outside it. The netns runtime copes with both (it makes its mounts
+ * in the namespace that owns /run/netns), but this is the plain way to run an agent in a node.
+ * /sys is not remounted: it keeps showing the caller's namespace.
+ */
+export function nsSpawnNetOnly(ns: string, cmd: readonly string[], opts: NsSpawnOptions = {}): ChildProcess {
+  return spawn('nsenter', [`--net=/run/netns/${ns}`, ...cmd], { cwd: opts.cwd, signal: opts.signal, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
 function checkOwned(name: string): void {
   if (!name.startsWith(OWNED_PREFIX)) throw new Error(`refusing to touch namespace '${name}': srv6-sfc only owns names starting with '${OWNED_PREFIX}'`);
 }

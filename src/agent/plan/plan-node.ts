@@ -88,6 +88,10 @@ export function planNode(intent: NodeIntent, ctx: NodeContext): NodePlan {
   for (const s of instances) {
     const item = { kind: 'instance' as const, key: s.id };
     const legs = instanceLegs(s.slot, s.legs);
+    // End.DX4/DX6 resolve the neighbour of the *inner* destination on a connected leg (measured):
+    // a host route to the instance with itself as gateway makes them resolve the instance instead.
+    if (s.sids.dx4 !== undefined) sidRoutes.push({ item, object: { family: 4, dst: `${legs.in.instance4}/32`, via: legs.in.instance4, dev: legs.in.hostDev } });
+    if (s.sids.dx6 !== undefined) sidRoutes.push({ item, object: { family: 6, dst: `${legs.in.instance6}/128`, via: legs.in.instance6, dev: legs.in.hostDev } });
     if (s.sids.dx4 !== undefined) {
       sidRoutes.push({ item, object: { family: 6, dst: `${s.sids.dx4}/128`, dev: legs.in.hostDev, encap: { type: 'seg6local', behavior: { action: 'End.DX4', nh4: legs.in.instance4 }, count: true } } });
     }

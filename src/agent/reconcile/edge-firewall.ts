@@ -28,13 +28,14 @@ async function nft(args: string[], input?: string): Promise<string> {
 
 export class NftEdgeFirewall implements EdgeFirewall {
   async currentHash(): Promise<string | undefined> {
+    let text: string;
     try {
-      const out = JSON.parse(await nft(['-j', 'list', 'table', 'inet', EDGE_TABLE])) as { nftables: { table?: { comment?: string } }[] };
-      const comment = out.nftables.find((e) => e.table)?.table?.comment ?? '';
-      return /^srv6-sfc ([0-9a-f]+)$/.exec(comment)?.[1] ?? '';
+      // Text, not -j: nft 1.0.6 leaves table comments out of its JSON.
+      text = await nft(['list', 'table', 'inet', EDGE_TABLE]);
     } catch {
       return undefined; // no such table
     }
+    return /comment "srv6-sfc ([0-9a-f]+)"/.exec(text)?.[1] ?? '';
   }
 
   async install(ruleset: string): Promise<void> {

@@ -4,6 +4,8 @@
  * before forcing the remaining calls closed.
  */
 import * as grpc from '@grpc/grpc-js';
+import { unlink } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { inject, injectable, multiInject } from 'inversify';
 import type { Hook } from '../lifecycle.js';
 import { logger } from '../logger.js';
@@ -19,6 +21,24 @@ export interface GrpcServerOptions {
 }
 
 export const GrpcServerOptions = Symbol.for('srv6-sfc.GrpcServerOptions');
+
+/**
+ * A process killed with -9 leaves its unix socket file behind and the next bind fails with
+ * EADDRINUSE. Remove the file when nothing answers on it; a live server keeps it (and our bind fails).
+ */
+async function removeStaleSocket(address: string): Promise<void> {
+  if (!address.startsWith('unix:')) return;
+  const path = address.slice('unix:'.length).replace(/^\/\//, '/');
+  const live = await new Promise<boolean>((resolve) => {
+    const probe = connect(path);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+  if (!live) await unlink(path).catch(() => undefined);
+}
 
 @injectable()
 export class GrpcServer implements Hook {
@@ -38,6 +58,7 @@ export class GrpcServer implements Hook {
   }
 
   async start(): Promise<void> {
+    await removeStaleSocket(this.options.address);
     const server = new grpc.Server();
     for (const s of this.services) s.addToServer(server);
     const credentials = this.options.credentials ?? grpc.ServerCredentials.createInsecure();

@@ -1,0 +1,38 @@
+/**
+ * The agent's kernel-facing parts for the composition root: dataplane, runtime, edge firewall,
+ * intent store, reconciler and the NodeAgent that ties them into a lifecycle part.
+ */
+import { ContainerModule } from 'inversify';
+import { join } from 'node:path';
+import { NetlinkDataplane } from '../dataplane/netlink/netlink-dataplane.js';
+import { AgentCore } from './agent-core.js';
+import { AgentConfig } from './config.js';
+import { AgentDataplane, AgentReconciler, AgentRuntime, NodeAgent } from './node-agent.js';
+import { NftEdgeFirewall } from './reconcile/edge-firewall.js';
+import { FileIntentStore } from './reconcile/intent-store.js';
+import { Reconciler } from './reconcile/reconciler.js';
+import { NetnsRuntime } from './runtimes/netns/index.js';
+
+export const agentModule = new ContainerModule(({ bind }) => {
+  bind(AgentDataplane).toDynamicValue(() => new NetlinkDataplane()).inSingletonScope();
+  bind(AgentRuntime)
+    .toDynamicValue((ctx) => {
+      const c = ctx.get<AgentConfig>(AgentConfig);
+      return new NetnsRuntime({ node: c.name, stateDir: join(c.stateDir, 'instances'), poolSize: c.poolSize });
+    })
+    .inSingletonScope();
+  bind(AgentReconciler)
+    .toDynamicValue((ctx) => {
+      const c = ctx.get<AgentConfig>(AgentConfig);
+      return new Reconciler({
+        dp: ctx.get(AgentDataplane),
+        runtime: ctx.get(AgentRuntime),
+        edge: new NftEdgeFirewall(),
+        store: new FileIntentStore(c.stateDir),
+        locator: c.locator,
+      });
+    })
+    .inSingletonScope();
+  bind(NodeAgent).toSelf().inSingletonScope();
+  bind(AgentCore).toService(NodeAgent);
+});

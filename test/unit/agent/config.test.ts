@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../../../src/common/errors.js';
+import { parseAgentArgs } from '../../../src/agent/config.js';
+
+const fields = (argv: string[]): string[] => {
+  try {
+    parseAgentArgs(argv);
+  } catch (e) {
+    if (e instanceof InvalidArgumentError) return e.violations.map((v) => v.field);
+    throw e;
+  }
+  return [];
+};
+
+describe('sfc-agent flags', () => {
+  it('defaults what it can', () => {
+    const cmd = parseAgentArgs(['--name', 'edge1', '--locator', 'fc00:1::/48']);
+    expect(cmd).toEqual({
+      kind: 'run',
+      config: { name: 'edge1', locator: 'fc00:1::/48', listen: '[::]:50151', advertise: '[::]:50151', stateDir: '/run/srv6-sfc/edge1', resyncMs: 10_000, poolSize: 0 },
+    });
+  });
+
+  it('takes --flag=value, unix sockets, a controller, teardown and help', () => {
+    const cmd = parseAgentArgs(['--name=fn1', '--locator=fc00:2::/48', '--listen', 'unix:/run/a.sock', '--controller', '127.0.0.1:50051', '--resync', '0']);
+    expect(cmd.kind === 'run' && cmd.config).toMatchObject({ listen: 'unix:/run/a.sock', advertise: 'unix:/run/a.sock', controller: '127.0.0.1:50051', resyncMs: 0 });
+    expect(parseAgentArgs(['teardown', '--name', 'fn1']).kind).toBe('teardown');
+    expect(parseAgentArgs(['--help']).kind).toBe('help');
+  });
+
+  it('reports every bad flag at once, by name', () => {
+    expect(fields(['--name', 'a b', '--locator', '10.0.0.0/8', '--listen', 'nowhere', '--resync', '-1', '--bogus', 'x'])).toEqual([
+      '--bogus',
+      'x', // an unknown option's value cannot be told from a stray argument
+      '--name',
+      '--locator',
+      '--listen',
+      '--resync',
+    ]);
+    expect(fields([])).toEqual(['--name', '--locator']);
+    expect(fields(['--name'])).toEqual(['--name', '--name', '--locator']);
+  });
+});
