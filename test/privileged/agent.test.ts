@@ -79,8 +79,8 @@ beforeAll(async () => {
   vethPair({ ns: ns.fnhost!, name: 'f1' }, { ns: ns.egress!, name: 'g0' }, 9000);
   vethPair({ ns: ns.egress!, name: 'g1' }, { ns: ns.server!, name: 's0' });
   const cfg: [string, string[]][] = [
-    [ns.client!, ['addr add 10.1.0.2/24 dev c0', 'route add default via 10.1.0.1']],
-    [ns.edge!, ['addr add 10.1.0.1/24 dev ec0', '-6 addr add fc00:e1::1/64 dev e0 nodad', '-6 route add fc00:2::/48 via fc00:e1::2', '-6 route add fc00:3::/48 via fc00:e1::2']],
+    [ns.client!, ['addr add 10.1.0.2/24 dev c0', 'route add default via 10.1.0.1', '-6 addr add fd00:1::2/64 dev c0 nodad', '-6 route add fc00::/16 via fd00:1::1']],
+    [ns.edge!, ['addr add 10.1.0.1/24 dev ec0', '-6 addr add fd00:1::1/64 dev ec0 nodad', '-6 addr add fc00:e1::1/64 dev e0 nodad', '-6 route add fc00:2::/48 via fc00:e1::2', '-6 route add fc00:3::/48 via fc00:e1::2']],
     [ns.fnhost!, ['-6 addr add fc00:e1::2/64 dev f0 nodad', '-6 addr add fc00:e2::1/64 dev f1 nodad', '-6 route add fc00:1::/48 via fc00:e1::1', '-6 route add fc00:3::/48 via fc00:e2::2']],
     [ns.egress!, ['addr add 10.2.0.1/24 dev g1', '-6 addr add fc00:e2::2/64 dev g0 nodad', '-6 route add fc00:1::/48 via fc00:e2::1', '-6 route add fc00:2::/48 via fc00:e2::1']],
     [ns.server!, ['addr add 10.2.0.2/24 dev s0', 'route add default via 10.2.0.1']],
@@ -128,6 +128,17 @@ describe('sfc-agent with real packets', () => {
     // The deny rule counts into its named counter.
     expect(ruleset).toMatch(/tcp dport 23 counter name "rule0" drop/);
     expect(ruleset).toMatch(/counter rule0 \{\s*packets [1-9]\d* bytes/);
+  });
+
+  it('the edge drops customer packets aimed at the SID space and clamps the MSS of customer SYNs', async () => {
+    const before = await sidPackets('fnhost', 'fc00:2::f4');
+    const p = await ping(ns.client!, 'fc00:2::f4', { count: 5, rate: 100 });
+    expect(p.received).toBe(0);
+    expect(await sidPackets('fnhost', 'fc00:2::f4')).toBe(before); // never reached the SID
+    tcpConnect(80);
+    const table = execFileSync('ip', ['netns', 'exec', ns.edge!, 'nft', 'list', 'table', 'inet', 'sfc-edge'], { encoding: 'utf8' });
+    expect(table).toMatch(/ip6 daddr fc00::\/16 counter packets [1-9]\d* bytes \d+ drop/);
+    expect(table).toMatch(/maxseg size 1401-65535 counter packets [1-9]\d* bytes \d+ tcp option maxseg size set 1400/);
   });
 
   it('a second identical apply performs 0 operations', async () => {

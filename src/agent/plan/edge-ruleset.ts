@@ -14,7 +14,7 @@ export function edgeRuleset(e: EdgeSettings): string {
   if (e.sidSpace?.length) rules.push(`iifname ${ifaces} ip6 daddr { ${e.sidSpace.join(', ')} } counter drop comment "customer traffic to the SID space"`);
   if (e.mssClamp !== undefined) {
     rules.push(
-      `iifname ${ifaces} tcp flags syn tcp option maxseg size ${e.mssClamp + 1}-65535 tcp option maxseg size set ${e.mssClamp} comment "MSS clamp"`,
+      `iifname ${ifaces} tcp flags syn tcp option maxseg size ${e.mssClamp + 1}-65535 counter tcp option maxseg size set ${e.mssClamp} comment "MSS clamp"`,
     );
   }
   const body = [`  chain prerouting {`, `    type filter hook prerouting priority -150; policy accept;`, ...rules.map((r) => `    ${r}`), `  }`].join('\n');

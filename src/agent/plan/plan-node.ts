@@ -10,8 +10,9 @@ import type { Rule } from '../../dataplane/seg6/rule.js';
 import type { EdgeChain, InstanceSpec, NodeIntent } from '../intent/node-intent.js';
 import type { ItemKind, ItemResult } from '../reconcile/types.js';
 import { edgeRuleset } from './edge-ruleset.js';
-import { LEG_SPACE_RULE_PRIORITY, PROXY_IIF_RULE_PRIORITY, chainNexthopId, chainTable, classifierRulePriority, proxyTable } from './ids.js';
-import { LEG_SPACE, instanceLegs } from './leg-addressing.js';
+import { chainNexthopId, chainTable, classifierRulePriority } from './ids.js';
+import { instanceLegs } from './leg-addressing.js';
+import { staticProxy } from '../proxy/static-proxy.js';
 import {
   type NodeContext,
   classifierFamily,
@@ -122,22 +123,17 @@ export function planNode(intent: NodeIntent, ctx: NodeContext): NodePlan {
     if (proxied.has(p.instance)) return conflict('proxy', key, `${path}.instance`, `instance '${p.instance}' already has a proxy (one cached continuation per leg)`);
     proxied.add(p.instance);
     const s = instanceById.get(p.instance)!;
-    const legs = instanceLegs(s.slot, s.legs);
-    const returnDev = (legs.out ?? legs.in).hostDev;
-    const table = proxyTable(s.slot);
     const item = { kind: 'proxy' as const, key };
-    for (const family of p.families ?? ([4, 6] as const)) {
-      proxyRules.push({ item, object: { family, priority: PROXY_IIF_RULE_PRIORITY, iif: returnDev, table } });
-      sidRoutes.push({
-        item,
-        object: { family, dst: DEFAULT_DST[family], table, dev: p.dev, encap: { type: 'seg6', mode: 'encap.red', segments: p.continuation } },
-      });
-    }
+    const objects = staticProxy.objects(s.slot, instanceLegs(s.slot, s.legs), p);
+    for (const object of objects.routes) sidRoutes.push({ item, object });
+    for (const object of objects.rules) proxyRules.push({ item, object });
     planned.push({ kind: 'proxy', key });
   });
   if (proxyRules.length > 0) {
     const item = { kind: 'proxy' as const, key: 'leg-space' };
-    for (const family of [4, 6] as const) proxyRules.push({ item, object: { family, priority: LEG_SPACE_RULE_PRIORITY, dst: LEG_SPACE[family], table: 254 } });
+    const shared = staticProxy.shared();
+    for (const object of shared.rules) proxyRules.push({ item, object });
+    for (const object of shared.routes) sidRoutes.push({ item, object });
   }
 
   const nexthops: Owned<Nexthop>[] = [];

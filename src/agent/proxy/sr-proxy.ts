@@ -1,0 +1,23 @@
+/**
+ * SR proxies for SR-unaware functions, behind one small interface: given an instance's legs and
+ * the proxy item, the kernel objects that bring the function's return traffic back into the chain.
+ * `static` (kernel only, per-chain continuation on the node) is here; a `dynamic` eBPF proxy
+ * (End.AD semantics, no per-chain state) plugs in beside it.
+ */
+import type { Route } from '../../dataplane/seg6/route.js';
+import type { Rule } from '../../dataplane/seg6/rule.js';
+import type { ProxySpec } from '../intent/node-intent.js';
+import type { InstanceLegs } from '../plan/leg-addressing.js';
+
+export interface ProxyObjects {
+  readonly routes: readonly Route[];
+  readonly rules: readonly Rule[];
+}
+
+export interface SrProxy {
+  readonly mode: 'static' | 'dynamic';
+  /** Kernel objects for one proxied instance (its slot and legs, the proxy item). */
+  objects(slot: number, legs: InstanceLegs, spec: ProxySpec): ProxyObjects;
+  /** Objects every proxied node needs once, whatever the instances. */
+  shared(): ProxyObjects;
+}
