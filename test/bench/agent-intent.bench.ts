@@ -14,7 +14,7 @@ import { edgeBatchLines } from './intent-objects.js';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
 
-import type { Emit } from './agent-spawn.bench.js';
+import type { Emit } from './bench-main.js';
 
 async function inFreshNs<T>(fn: (ns: string) => Promise<T>): Promise<T> {
   const ns = createNamespace();

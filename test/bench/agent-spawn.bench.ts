@@ -25,7 +25,7 @@ import { instanceLegs } from '../../src/agent/plan/leg-addressing.js';
 import { hostColdLines, instanceInterfaces, instanceIpLines, instanceSysctlLines } from '../../src/agent/runtimes/netns/netns-scripts.js';
 import { ip } from '../../src/lab/netns.js';
 import { BENCH_FIREWALL } from './agent-objects.js';
-import { cleanupAll, createNamespace, deleteNamespace, runChild } from './bench-netns.js';
+import { createNamespace, deleteNamespace, runChild } from './bench-netns.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const WORKER = join(HERE, 'agent-worker.ts');
@@ -35,7 +35,7 @@ export const SPAWN_ANCHOR = {
   value: 300,
 };
 
-export type Emit = (metric: string, value: number, unit: string, reference?: string, referenceValue?: number) => void;
+import { type Emit, emitter, runBench } from './bench-main.js';
 
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
 const now = (): number => Number(process.hrtime.bigint()) / 1e6; // ms
@@ -132,23 +132,5 @@ export async function benchNetnsSpawn(emit: Emit): Promise<void> {
 
 /** Standalone: `tsx test/bench/agent-spawn.bench.ts`. */
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const round = (x: number, digits = 4): number => Number(x.toPrecision(digits));
-  const emit: Emit = (metric, value, unit, reference, referenceValue) => {
-    const line: Record<string, unknown> = { bench: 'agent', metric, value: round(value), unit };
-    if (reference !== undefined && referenceValue !== undefined) Object.assign(line, { reference, referenceValue: round(referenceValue), ratio: round(value / referenceValue, 3) });
-    process.stdout.write(`${JSON.stringify(line)}\n`);
-  };
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(sig, () => {
-      cleanupAll();
-      cleanupSpawnBench();
-      process.exit(sig === 'SIGINT' ? 130 : 143);
-    });
-  }
-  benchNetnsSpawn(emit)
-    .catch((e: unknown) => {
-      log(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      process.exitCode = 1;
-    })
-    .finally(cleanupAll);
+  runBench(() => benchNetnsSpawn(emitter('agent')), cleanupSpawnBench);
 }

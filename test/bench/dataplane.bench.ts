@@ -13,7 +13,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cleanupAll, createNamespace, deleteNamespace, runChild } from './bench-netns.js';
+import { emitter, log, runBench } from './bench-main.js';
+import { createNamespace, deleteNamespace, runChild } from './bench-netns.js';
 import { BENCH_PROTO, nexthopLine, routeLine } from './objects.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -39,7 +40,6 @@ async function alternate(rep: number, a: () => Promise<unknown>, b: () => Promis
 /** notes/dataplane-facts.md, "Nexthop objects carry the chain": npm netlink, one request at a time. */
 const ANCHOR = { p50: 0.033, p99: 0.53, p50At100k: 100 };
 
-const log = (s: string): void => void process.stderr.write(`${s}\n`);
 const now = (): number => Number(process.hrtime.bigint()) / 1e9; // s
 const best = (xs: number[]): number => Math.max(...xs);
 const lowest = (xs: number[]): number => Math.min(...xs);
@@ -47,17 +47,7 @@ const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
-const round = (x: number, digits = 4): number => Number(x.toPrecision(digits));
-
-function emit(metric: string, value: number, unit: string, reference?: string, referenceValue?: number): void {
-  const line: Record<string, unknown> = { bench: 'dataplane', metric, value: round(value), unit };
-  if (reference !== undefined && referenceValue !== undefined) {
-    line.reference = reference;
-    line.referenceValue = round(referenceValue);
-    line.ratio = round(value / referenceValue, 3);
-  }
-  process.stdout.write(`${JSON.stringify(line)}\n`);
-}
+const emit = emitter('dataplane');
 
 /** Runs `ip args` to completion and returns its wall time in seconds (exec of `ip` included, ~1 ms). */
 function timeIp(args: string[]): number {
@@ -232,17 +222,4 @@ async function main(): Promise<void> {
   }
 }
 
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => {
-    log(`bench: ${sig}, cleaning up`);
-    cleanupAll();
-    process.exit(sig === 'SIGINT' ? 130 : 143);
-  });
-}
-
-main()
-  .catch((e: unknown) => {
-    log(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    process.exitCode = 1;
-  })
-  .finally(cleanupAll);
+runBench(main);
