@@ -51,7 +51,7 @@ export function generateTypes(outDir: string): string[] {
   const written = files(outDir);
   for (const f of written) {
     // The generator names files by their absolute include path; keep the header stable instead.
-    const text = readFileSync(f, 'utf8').replace(/^\/\/ Original file: .*\/proto\//m, '// Original file: proto/');
+    const text = readFileSync(f, 'utf8').replace(/^\/\/ Original file: .*\/proto\//gm, '// Original file: proto/');
     writeFileSync(f, HEADER + (needsLintOff(text) ? LINT_OFF : '') + text);
   }
   return written.map((f) => relative(outDir, f)).sort();

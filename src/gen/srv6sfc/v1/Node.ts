@@ -4,7 +4,7 @@
 import type { NodeFeature as _srv6sfc_v1_NodeFeature, NodeFeature__Output as _srv6sfc_v1_NodeFeature__Output } from '../../srv6sfc/v1/NodeFeature.js';
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../../google/protobuf/Timestamp.js';
 
-// Original file: /work/main/proto/srv6sfc/v1/node_service.proto
+// Original file: proto/srv6sfc/v1/node_service.proto
 
 export const _srv6sfc_v1_Node_State = {
   STATE_UNSPECIFIED: 'STATE_UNSPECIFIED',
