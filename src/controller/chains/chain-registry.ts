@@ -50,7 +50,7 @@ const sameDeclared = (a: Chain, b: ChainInput): boolean => json([a.labels, a.spe
 export function parseLabelFilter(filter: string): [string, string][] {
   if (filter.trim() === '') return [];
   return filter.split(/\s+AND\s+/).map((term, i) => {
-    const m = /^labels\.([A-Za-z0-9_.\/-]+)\s*=\s*"?([^"]*)"?$/.exec(term.trim());
+    const m = /^labels\.([A-Za-z0-9_./-]+)\s*=\s*"?([^"]*)"?$/.exec(term.trim());
     if (!m) throw new InvalidArgumentError([{ field: 'filter', description: `term ${i + 1} '${term}' is not labels.KEY=VALUE` }], 'bad filter');
     return [m[1]!, m[2]!];
   });
