@@ -55,7 +55,7 @@ export interface ChainFunction {
 export interface ChainSpec {
   readonly ingress: Ingress;
   readonly egress: Egress;
-  /** In traversal order; may be empty (a plain SRv6 tunnel ingress → egress). */
+  /** In traversal order; at least one (an empty chain is refused: use a plain route for a tunnel). */
   readonly functions: readonly ChainFunction[];
   /** SR proxy for unaware functions: `static` (default; kernel only) or `dynamic` (eBPF, when probed). */
   readonly proxy?: 'static' | 'dynamic';
@@ -105,3 +105,6 @@ export interface Chain {
   readonly updateTime: string;
   readonly status: ChainStatus;
 }
+
+/** What a user declares (a YAML document, an Apply request): the rest of a Chain is the controller's. */
+export type ChainDeclaration = Pick<Chain, 'name' | 'labels' | 'spec'>;
