@@ -1,0 +1,194 @@
+/**
+ * One chain → its placement, allocations, segment lists and intent items, or the reason it cannot
+ * be planned. Checks run cheapest and most fundamental first; nothing is allocated before every
+ * check that needs no allocation has passed (and the caller rolls back a chain that fails later).
+ */
+import type { FunctionSpec } from '../../agent/functions/function-spec.js';
+import { validateFunctionSpec } from '../../agent/functions/validate-function.js';
+import type { EdgeChain, InstanceSpec, ProxySpec } from '../../agent/intent/node-intent.js';
+import { MAX_RULE_CLASSIFIERS } from '../../agent/plan/ids.js';
+import { Violations } from '../../common/errors.js';
+import type { Family } from '../../common/ip.js';
+import type { ChainFunction } from '../../model/chain.js';
+import type { NodeRecord } from '../../model/node.js';
+import type { AllocationBook } from './allocation-book.js';
+import { classifiersOf, isDstOnly } from './classifiers.js';
+import { decapKind, decapMode } from './decap.js';
+import { type PlanFailure, failure } from './failures.js';
+import type { ChainItems, ClassifierClaims } from './node-parts.js';
+import { chainOwner, decapOwner, instanceOwner, instanceSidKind, instanceSidOwner } from './owners.js';
+import { placeFunctions } from './placement.js';
+import { type FamilySids, staticProxyLists, travelPath } from './segments.js';
+import type { PathMetric } from './topology.js';
+import type { ChainPlan, PlanChainInput, PlannedInstance } from './types.js';
+
+export interface ChainContext {
+  readonly nodes: ReadonlyMap<string, NodeRecord>;
+  readonly byName: readonly NodeRecord[];
+  readonly metric?: PathMetric;
+  readonly book: AllocationBook;
+  readonly claims: ClassifierClaims;
+}
+
+export type ChainPlanned =
+  | {
+      readonly ok: true;
+      readonly plan: ChainPlan;
+      readonly items: ChainItems;
+      /** The ingress classifiers' keys, to claim once the chain is committed. */
+      readonly classifierKeys: readonly string[];
+    }
+  | { readonly ok: false; readonly failure: PlanFailure };
+
+const fail = (f: PlanFailure): ChainPlanned => ({ ok: false, failure: f });
+const statusKey = (f: Family): 'ipv4' | 'ipv6' => (f === 4 ? 'ipv4' : 'ipv6');
+
+/** The function as the agent runs it (validated: the chain documents may come from anywhere). */
+function functionSpec(fn: ChainFunction, path: string): { spec: FunctionSpec } | { failure: PlanFailure } {
+  const spec = (fn.config === undefined ? { type: fn.type } : { type: fn.type, config: fn.config }) as FunctionSpec;
+  const v = new Violations();
+  validateFunctionSpec(spec, v, path);
+  if (v.list.length > 0) {
+    const first = v.list[0]!;
+    return { failure: failure('InvalidFunction', v.list.map((x) => `${x.field}: ${x.description}`).join('; '), first.field) };
+  }
+  return { spec };
+}
+
+export function planChain(chain: PlanChainInput, ctx: ChainContext): ChainPlanned {
+  const { name, spec } = chain;
+  const { book } = ctx;
+
+  // --- the world the chain names -----------------------------------------------------------
+  const ingress = ctx.nodes.get(spec.ingress.node);
+  if (!ingress) return fail(failure('UnknownNode', `ingress node ${spec.ingress.node} is not registered`, 'spec.ingress.node'));
+  const egress = ctx.nodes.get(spec.egress.node);
+  if (!egress) return fail(failure('UnknownNode', `egress node ${spec.egress.node} is not registered`, 'spec.egress.node'));
+  if (!ingress.coreInterface) return fail(failure('NoCoreInterface', `ingress node ${ingress.name} has no core interface to encapsulate by`, 'spec.ingress.node'));
+  if (!egress.coreInterface) return fail(failure('NoCoreInterface', `egress node ${egress.name} has no core interface to attach its decap SIDs to`, 'spec.egress.node'));
+
+  // --- what the chain selects --------------------------------------------------------------
+  const classified = classifiersOf(spec.ingress.match);
+  if (!classified.ok) return fail(failure('InvalidMatch', classified.message, classified.field));
+  const { classifiers, families, keys: classifierKeys } = classified;
+  const ruled = classifiers.filter((c) => !isDstOnly(c)).length;
+  if (ruled > MAX_RULE_CLASSIFIERS) {
+    return fail(failure('TooManyClassifiers', `the match expands to ${ruled} source/protocol/port classifiers; an ingress takes at most ${MAX_RULE_CLASSIFIERS} per chain`, 'spec.ingress.match'));
+  }
+  const iface = spec.ingress.match.interface;
+  if (iface !== undefined && ingress.interfaces.length > 0 && !ingress.interfaces.includes(iface)) {
+    return fail(failure('UnknownInterface', `node ${ingress.name} has no interface ${iface}`, 'spec.ingress.match.interface'));
+  }
+
+  // --- what the nodes can do ---------------------------------------------------------------
+  const decap = decapMode(spec.egress, egress);
+  if (!decap.ok) return fail(failure('DecapUnsupported', decap.message, 'spec.egress.decap'));
+  const functionSpecs: FunctionSpec[] = [];
+  const names = new Set<string>();
+  for (const [i, fn] of spec.functions.entries()) {
+    const path = `spec.functions[${i}]`;
+    // The name keys the function's instance and SIDs: two functions of one name would share them.
+    if (names.has(fn.name)) return fail(failure('InvalidFunction', `function name ${fn.name} is used twice in the chain`, `${path}.name`));
+    names.add(fn.name);
+    if (fn.sr === 'aware') return fail(failure('SrAwareUnsupported', `function ${fn.name}: no SR-aware function type exists yet; use sr: unaware`, `${path}.sr`));
+    const f = functionSpec(fn, path);
+    if ('failure' in f) return fail(f.failure);
+    functionSpecs.push(f.spec);
+  }
+  // Static proxies and the edge nexthop carry ONE segment list per chain in the agent's intent, so
+  // both families can share a chain only when every SID serves both: no function, End.DT46 egress.
+  if (families.length > 1 && (spec.functions.length > 0 || decap.mode !== 'dt46')) {
+    return fail(
+      failure(
+        'DualStackUnsupported',
+        'IPv4 and IPv6 destinations in one chain need per-family segment lists, which the agent intent cannot carry yet: declare one chain per address family',
+        'spec.ingress.match.destinations',
+      ),
+    );
+  }
+  const holder = ctx.claims.holder(ingress.name, classifierKeys);
+  if (holder !== undefined) return fail(failure('ClassifierConflict', `selects traffic chain ${holder} already selects at node ${ingress.name}`, 'spec.ingress.match'));
+
+  // --- placement ---------------------------------------------------------------------------
+  const placed = placeFunctions(name, spec, {
+    nodes: ctx.nodes,
+    byName: ctx.byName,
+    ...(ctx.metric ? { metric: ctx.metric } : {}),
+    load: (n) => book.instanceCount(n),
+    home: (c, fn) => book.homeOf(instanceOwner(c, fn)),
+  });
+  if (!placed.ok) return fail(placed.failure);
+  if (spec.proxy === 'dynamic' && spec.functions.length > 0) {
+    const noBpf = placed.placements.map((p) => ctx.nodes.get(p.node)!).find((n) => !n.features.lwtBpf.ok);
+    const why = noBpf ? `node ${noBpf.name} has no lwt BPF (${noBpf.features.lwtBpf.ok ? '' : noBpf.features.lwtBpf.reason})` : 'the agent does not implement it yet (issue 6)';
+    return fail(failure('DynamicProxyUnsupported', `proxy: dynamic is not available: ${why}; use proxy: static`, 'spec.proxy'));
+  }
+
+  // --- allocation (the caller rolls back on failure) ---------------------------------------
+  const exhausted = (message: string, field: string): ChainPlanned => fail(failure('ResourceExhausted', message, field));
+  const chainId = book.chainId(ingress.name, chainOwner(name));
+  if (!chainId.ok) return exhausted(chainId.message, 'spec.ingress.node');
+  const egressSids: Partial<Record<Family, string>> = {};
+  for (const f of families) {
+    const sid = book.sid(egress.name, decapOwner(egress.name, decapKind(decap.mode, f)));
+    if (!sid.ok) return exhausted(sid.message, 'spec.egress.node');
+    egressSids[f] = sid.value;
+  }
+  const instances: PlannedInstance[] = [];
+  const functionSids: FamilySids[] = [];
+  for (const [i, fn] of spec.functions.entries()) {
+    const { node, sticky } = placed.placements[i]!;
+    const owner = instanceOwner(name, fn.name);
+    const inst = book.instance(node, owner, name, fn.name);
+    if (!inst.ok) return exhausted(inst.message, `spec.functions[${i}]`);
+    const sids: { dx4?: string; dx6?: string } = {};
+    const byFamily: Partial<Record<Family, string>> = {};
+    for (const f of families) {
+      const kind = instanceSidKind(f);
+      const sid = book.sid(node, instanceSidOwner(name, fn.name, kind));
+      if (!sid.ok) return exhausted(sid.message, `spec.functions[${i}]`);
+      sids[kind] = sid.value;
+      byFamily[f] = sid.value;
+    }
+    functionSids.push(byFamily);
+    instances.push({ function: fn.name, node, id: inst.value.id, sids, slot: inst.value.slot, sticky });
+  }
+
+  // --- lists and items ---------------------------------------------------------------------
+  const segments: { ipv4?: readonly string[]; ipv6?: readonly string[] } = {};
+  const path: { ipv4?: readonly string[]; ipv6?: readonly string[] } = {};
+  const lists = new Map(families.map((f) => [f, staticProxyLists(functionSids, egressSids, f)] as const));
+  for (const f of families) {
+    segments[statusKey(f)] = lists.get(f)!.ingress;
+    path[statusKey(f)] = travelPath(functionSids, egressSids, f);
+  }
+  const family = families[0]!; // the only one whenever there are functions (checked above)
+  const edgeChain: EdgeChain = { chain: name, id: chainId.value, dev: ingress.coreInterface, segments: lists.get(family)!.ingress, classifiers };
+  const instanceItems: { node: string; item: InstanceSpec }[] = [];
+  const proxyItems: { node: string; item: ProxySpec }[] = [];
+  for (const [i, inst] of instances.entries()) {
+    const host = ctx.nodes.get(inst.node)!;
+    instanceItems.push({ node: inst.node, item: { id: inst.id, function: functionSpecs[i]!, slot: inst.slot, legs: 2, sids: inst.sids } });
+    proxyItems.push({
+      node: inst.node,
+      item: { instance: inst.id, chain: name, continuation: lists.get(family)!.continuations[i]!, dev: host.coreInterface!, families: [family] },
+    });
+  }
+
+  return {
+    ok: true,
+    plan: {
+      chain: name,
+      ingress: { node: ingress.name, chainId: chainId.value },
+      egress: { node: egress.name, decap: decap.mode, sids: egressSids },
+      proxy: 'static',
+      families,
+      segments,
+      path,
+      instances,
+      retired: book.instancesAtStart(name).filter((p) => !instances.some((i) => i.function === p.function && i.node === p.node)),
+    },
+    items: { edgeChains: [{ node: ingress.name, item: edgeChain }], instances: instanceItems, proxies: proxyItems },
+    classifierKeys,
+  };
+}
