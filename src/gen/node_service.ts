@@ -4,8 +4,12 @@ import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp.js';
+import type { GetNodeRequest as _srv6sfc_v1_GetNodeRequest, GetNodeRequest__Output as _srv6sfc_v1_GetNodeRequest__Output } from './srv6sfc/v1/GetNodeRequest.js';
+import type { GetNodeResponse as _srv6sfc_v1_GetNodeResponse, GetNodeResponse__Output as _srv6sfc_v1_GetNodeResponse__Output } from './srv6sfc/v1/GetNodeResponse.js';
 import type { HeartbeatRequest as _srv6sfc_v1_HeartbeatRequest, HeartbeatRequest__Output as _srv6sfc_v1_HeartbeatRequest__Output } from './srv6sfc/v1/HeartbeatRequest.js';
 import type { HeartbeatResponse as _srv6sfc_v1_HeartbeatResponse, HeartbeatResponse__Output as _srv6sfc_v1_HeartbeatResponse__Output } from './srv6sfc/v1/HeartbeatResponse.js';
+import type { ListNodesRequest as _srv6sfc_v1_ListNodesRequest, ListNodesRequest__Output as _srv6sfc_v1_ListNodesRequest__Output } from './srv6sfc/v1/ListNodesRequest.js';
+import type { ListNodesResponse as _srv6sfc_v1_ListNodesResponse, ListNodesResponse__Output as _srv6sfc_v1_ListNodesResponse__Output } from './srv6sfc/v1/ListNodesResponse.js';
 import type { Node as _srv6sfc_v1_Node, Node__Output as _srv6sfc_v1_Node__Output } from './srv6sfc/v1/Node.js';
 import type { NodeFeature as _srv6sfc_v1_NodeFeature, NodeFeature__Output as _srv6sfc_v1_NodeFeature__Output } from './srv6sfc/v1/NodeFeature.js';
 import type { NodeServiceClient as _srv6sfc_v1_NodeServiceClient, NodeServiceDefinition as _srv6sfc_v1_NodeServiceDefinition } from './srv6sfc/v1/NodeService.js';
@@ -24,8 +28,12 @@ export interface ProtoGrpcType {
   }
   srv6sfc: {
     v1: {
+      GetNodeRequest: MessageTypeDefinition<_srv6sfc_v1_GetNodeRequest, _srv6sfc_v1_GetNodeRequest__Output>
+      GetNodeResponse: MessageTypeDefinition<_srv6sfc_v1_GetNodeResponse, _srv6sfc_v1_GetNodeResponse__Output>
       HeartbeatRequest: MessageTypeDefinition<_srv6sfc_v1_HeartbeatRequest, _srv6sfc_v1_HeartbeatRequest__Output>
       HeartbeatResponse: MessageTypeDefinition<_srv6sfc_v1_HeartbeatResponse, _srv6sfc_v1_HeartbeatResponse__Output>
+      ListNodesRequest: MessageTypeDefinition<_srv6sfc_v1_ListNodesRequest, _srv6sfc_v1_ListNodesRequest__Output>
+      ListNodesResponse: MessageTypeDefinition<_srv6sfc_v1_ListNodesResponse, _srv6sfc_v1_ListNodesResponse__Output>
       Node: MessageTypeDefinition<_srv6sfc_v1_Node, _srv6sfc_v1_Node__Output>
       NodeFeature: MessageTypeDefinition<_srv6sfc_v1_NodeFeature, _srv6sfc_v1_NodeFeature__Output>
       NodeService: SubtypeConstructor<typeof grpc.Client, _srv6sfc_v1_NodeServiceClient> & { service: _srv6sfc_v1_NodeServiceDefinition }

@@ -21,6 +21,8 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { ProtoGrpcType as AgentProto } from '../../gen/agent_service.js';
 import type { ProtoGrpcType as NodeProto } from '../../gen/node_service.js';
+import type { ProtoGrpcType as ChainProto } from '../../gen/chain_service.js';
+import type { ProtoGrpcType as InstanceProto } from '../../gen/instance_service.js';
 import type { ProtoGrpcType as StatusProto } from '../../gen/status.js';
 import type { ProtoGrpcType as ErrorDetailsProto } from '../../gen/error_details.js';
 
@@ -48,6 +50,8 @@ export const PROTO_ROOT = findProtoRoot();
 export const PROTO_FILES = [
   'srv6sfc/agent/v1/agent_service.proto',
   'srv6sfc/v1/node_service.proto',
+  'srv6sfc/v1/chain_service.proto',
+  'srv6sfc/v1/instance_service.proto',
   'google/rpc/status.proto',
   'google/rpc/error_details.proto',
 ] as const;
@@ -62,7 +66,7 @@ export const PROTO_LOADER_OPTIONS = {
 } as const satisfies protoLoader.Options;
 
 /** Every service and message of the project's protos, typed by the generated root types. */
-export type Protos = AgentProto & NodeProto & StatusProto & ErrorDetailsProto;
+export type Protos = AgentProto & NodeProto & ChainProto & InstanceProto & StatusProto & ErrorDetailsProto;
 
 let cached: Protos | undefined;
 

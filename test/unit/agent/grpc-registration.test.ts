@@ -22,7 +22,8 @@ class FakeNodeService {
 
   async start(port = 0): Promise<number> {
     const h = new GrpcHandlers(logger('test.controller'));
-    const impl: NodeServiceHandlers = {
+    // Only what agents call; grpc-js answers UNIMPLEMENTED for the rest (GetNode, ListNodes).
+    const impl: Pick<NodeServiceHandlers, 'RegisterNode' | 'Heartbeat'> = {
       RegisterNode: h.unary('RegisterNode', async (req) => {
         const node = req.node!;
         this.registrations.push(node);

@@ -31,6 +31,11 @@ export interface Node {
   'state'?: (_srv6sfc_v1_Node_State);
   'registerTime'?: (_google_protobuf_Timestamp | null);
   'heartbeatTime'?: (_google_protobuf_Timestamp | null);
+  'labels'?: ({[key: string]: string});
+  'interfaces'?: (string)[];
+  'coreInterface'?: (string);
+  'capacity'?: (number);
+  '_capacity'?: "capacity";
 }
 
 export interface Node__Output {
@@ -42,4 +47,9 @@ export interface Node__Output {
   'state': (_srv6sfc_v1_Node_State__Output);
   'registerTime': (_google_protobuf_Timestamp__Output | null);
   'heartbeatTime': (_google_protobuf_Timestamp__Output | null);
+  'labels': ({[key: string]: string});
+  'interfaces': (string)[];
+  'coreInterface': (string);
+  'capacity'?: (number);
+  '_capacity'?: "capacity";
 }

@@ -3,12 +3,25 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { GetNodeRequest as _srv6sfc_v1_GetNodeRequest, GetNodeRequest__Output as _srv6sfc_v1_GetNodeRequest__Output } from '../../srv6sfc/v1/GetNodeRequest.js';
+import type { GetNodeResponse as _srv6sfc_v1_GetNodeResponse, GetNodeResponse__Output as _srv6sfc_v1_GetNodeResponse__Output } from '../../srv6sfc/v1/GetNodeResponse.js';
 import type { HeartbeatRequest as _srv6sfc_v1_HeartbeatRequest, HeartbeatRequest__Output as _srv6sfc_v1_HeartbeatRequest__Output } from '../../srv6sfc/v1/HeartbeatRequest.js';
 import type { HeartbeatResponse as _srv6sfc_v1_HeartbeatResponse, HeartbeatResponse__Output as _srv6sfc_v1_HeartbeatResponse__Output } from '../../srv6sfc/v1/HeartbeatResponse.js';
+import type { ListNodesRequest as _srv6sfc_v1_ListNodesRequest, ListNodesRequest__Output as _srv6sfc_v1_ListNodesRequest__Output } from '../../srv6sfc/v1/ListNodesRequest.js';
+import type { ListNodesResponse as _srv6sfc_v1_ListNodesResponse, ListNodesResponse__Output as _srv6sfc_v1_ListNodesResponse__Output } from '../../srv6sfc/v1/ListNodesResponse.js';
 import type { RegisterNodeRequest as _srv6sfc_v1_RegisterNodeRequest, RegisterNodeRequest__Output as _srv6sfc_v1_RegisterNodeRequest__Output } from '../../srv6sfc/v1/RegisterNodeRequest.js';
 import type { RegisterNodeResponse as _srv6sfc_v1_RegisterNodeResponse, RegisterNodeResponse__Output as _srv6sfc_v1_RegisterNodeResponse__Output } from '../../srv6sfc/v1/RegisterNodeResponse.js';
 
 export interface NodeServiceClient extends grpc.Client {
+  GetNode(argument: _srv6sfc_v1_GetNodeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6sfc_v1_GetNodeResponse__Output>): grpc.ClientUnaryCall;
+  GetNode(argument: _srv6sfc_v1_GetNodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_srv6sfc_v1_GetNodeResponse__Output>): grpc.ClientUnaryCall;
+  GetNode(argument: _srv6sfc_v1_GetNodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6sfc_v1_GetNodeResponse__Output>): grpc.ClientUnaryCall;
+  GetNode(argument: _srv6sfc_v1_GetNodeRequest, callback: grpc.requestCallback<_srv6sfc_v1_GetNodeResponse__Output>): grpc.ClientUnaryCall;
+  getNode(argument: _srv6sfc_v1_GetNodeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6sfc_v1_GetNodeResponse__Output>): grpc.ClientUnaryCall;
+  getNode(argument: _srv6sfc_v1_GetNodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_srv6sfc_v1_GetNodeResponse__Output>): grpc.ClientUnaryCall;
+  getNode(argument: _srv6sfc_v1_GetNodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6sfc_v1_GetNodeResponse__Output>): grpc.ClientUnaryCall;
+  getNode(argument: _srv6sfc_v1_GetNodeRequest, callback: grpc.requestCallback<_srv6sfc_v1_GetNodeResponse__Output>): grpc.ClientUnaryCall;
+  
   Heartbeat(argument: _srv6sfc_v1_HeartbeatRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6sfc_v1_HeartbeatResponse__Output>): grpc.ClientUnaryCall;
   Heartbeat(argument: _srv6sfc_v1_HeartbeatRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_srv6sfc_v1_HeartbeatResponse__Output>): grpc.ClientUnaryCall;
   Heartbeat(argument: _srv6sfc_v1_HeartbeatRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6sfc_v1_HeartbeatResponse__Output>): grpc.ClientUnaryCall;
@@ -17,6 +30,15 @@ export interface NodeServiceClient extends grpc.Client {
   heartbeat(argument: _srv6sfc_v1_HeartbeatRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_srv6sfc_v1_HeartbeatResponse__Output>): grpc.ClientUnaryCall;
   heartbeat(argument: _srv6sfc_v1_HeartbeatRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6sfc_v1_HeartbeatResponse__Output>): grpc.ClientUnaryCall;
   heartbeat(argument: _srv6sfc_v1_HeartbeatRequest, callback: grpc.requestCallback<_srv6sfc_v1_HeartbeatResponse__Output>): grpc.ClientUnaryCall;
+  
+  ListNodes(argument: _srv6sfc_v1_ListNodesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6sfc_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  ListNodes(argument: _srv6sfc_v1_ListNodesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_srv6sfc_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  ListNodes(argument: _srv6sfc_v1_ListNodesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6sfc_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  ListNodes(argument: _srv6sfc_v1_ListNodesRequest, callback: grpc.requestCallback<_srv6sfc_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  listNodes(argument: _srv6sfc_v1_ListNodesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6sfc_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  listNodes(argument: _srv6sfc_v1_ListNodesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_srv6sfc_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  listNodes(argument: _srv6sfc_v1_ListNodesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6sfc_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  listNodes(argument: _srv6sfc_v1_ListNodesRequest, callback: grpc.requestCallback<_srv6sfc_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
   
   RegisterNode(argument: _srv6sfc_v1_RegisterNodeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6sfc_v1_RegisterNodeResponse__Output>): grpc.ClientUnaryCall;
   RegisterNode(argument: _srv6sfc_v1_RegisterNodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_srv6sfc_v1_RegisterNodeResponse__Output>): grpc.ClientUnaryCall;
@@ -30,13 +52,19 @@ export interface NodeServiceClient extends grpc.Client {
 }
 
 export interface NodeServiceHandlers extends grpc.UntypedServiceImplementation {
+  GetNode: grpc.handleUnaryCall<_srv6sfc_v1_GetNodeRequest__Output, _srv6sfc_v1_GetNodeResponse>;
+  
   Heartbeat: grpc.handleUnaryCall<_srv6sfc_v1_HeartbeatRequest__Output, _srv6sfc_v1_HeartbeatResponse>;
+  
+  ListNodes: grpc.handleUnaryCall<_srv6sfc_v1_ListNodesRequest__Output, _srv6sfc_v1_ListNodesResponse>;
   
   RegisterNode: grpc.handleUnaryCall<_srv6sfc_v1_RegisterNodeRequest__Output, _srv6sfc_v1_RegisterNodeResponse>;
   
 }
 
 export interface NodeServiceDefinition extends grpc.ServiceDefinition {
+  GetNode: MethodDefinition<_srv6sfc_v1_GetNodeRequest, _srv6sfc_v1_GetNodeResponse, _srv6sfc_v1_GetNodeRequest__Output, _srv6sfc_v1_GetNodeResponse__Output>
   Heartbeat: MethodDefinition<_srv6sfc_v1_HeartbeatRequest, _srv6sfc_v1_HeartbeatResponse, _srv6sfc_v1_HeartbeatRequest__Output, _srv6sfc_v1_HeartbeatResponse__Output>
+  ListNodes: MethodDefinition<_srv6sfc_v1_ListNodesRequest, _srv6sfc_v1_ListNodesResponse, _srv6sfc_v1_ListNodesRequest__Output, _srv6sfc_v1_ListNodesResponse__Output>
   RegisterNode: MethodDefinition<_srv6sfc_v1_RegisterNodeRequest, _srv6sfc_v1_RegisterNodeResponse, _srv6sfc_v1_RegisterNodeRequest__Output, _srv6sfc_v1_RegisterNodeResponse__Output>
 }
