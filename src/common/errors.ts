@@ -55,6 +55,13 @@ export class NotFoundError extends DomainError {
   }
 }
 
+/** The resource to create exists already (a create, not an apply). */
+export class AlreadyExistsError extends DomainError {
+  constructor(message: string, reason = 'ALREADY_EXISTS') {
+    super(reason, message);
+  }
+}
+
 /** A concurrency conflict: the client should re-read and retry its read-modify-write. */
 export class AbortedError extends DomainError {
   constructor(message: string, reason = 'ABORTED') {

@@ -12,6 +12,7 @@ import {
   FailedPreconditionError,
   type FieldViolation,
   InvalidArgumentError,
+  AlreadyExistsError,
   NotFoundError,
   ResourceExhaustedError,
   UnavailableError,
@@ -32,6 +33,7 @@ export interface ErrorStatus {
 const BY_CLASS: readonly [abstract new (...args: never[]) => DomainError, status][] = [
   [InvalidArgumentError, status.INVALID_ARGUMENT],
   [NotFoundError, status.NOT_FOUND],
+  [AlreadyExistsError, status.ALREADY_EXISTS],
   [AbortedError, status.ABORTED],
   [FailedPreconditionError, status.FAILED_PRECONDITION],
   [ResourceExhaustedError, status.RESOURCE_EXHAUSTED],
@@ -42,6 +44,7 @@ const BY_CLASS: readonly [abstract new (...args: never[]) => DomainError, status
 const BY_REASON: Readonly<Record<string, status>> = {
   INVALID_ARGUMENT: status.INVALID_ARGUMENT,
   NOT_FOUND: status.NOT_FOUND,
+  ALREADY_EXISTS: status.ALREADY_EXISTS,
   CONFLICT: status.ABORTED,
   ABORTED: status.ABORTED,
   FAILED_PRECONDITION: status.FAILED_PRECONDITION,

@@ -9,16 +9,12 @@
  * own observations.
  */
 import { createHash } from 'node:crypto';
-import { AbortedError, DomainError, InvalidArgumentError, NotFoundError, type FieldViolation } from '../../common/errors.js';
+import { AbortedError, AlreadyExistsError, InvalidArgumentError, NotFoundError, type FieldViolation } from '../../common/errors.js';
 import type { Chain, ChainSpec, ChainStatus } from '../../model/chain.js';
 import type { ControllerState } from '../store/state.js';
 import type { Store } from '../store/store.js';
-
-export class AlreadyExistsError extends DomainError {
-  constructor(message: string) {
-    super('ALREADY_EXISTS', message);
-  }
-}
+import { type LabelFilter, matchesLabels } from '../grpc/codecs/label-filter.js';
+import { DEFAULT_PAGE_SIZE, type PageRequest, takePage } from '../grpc/codecs/page-token.js';
 
 export interface ChainInput {
   readonly name: string;
@@ -45,16 +41,6 @@ export function chainEtag(name: string, generation: number, labels: Readonly<Rec
 
 const json = (x: unknown): string => JSON.stringify(x, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 const sameDeclared = (a: Chain, b: ChainInput): boolean => json([a.labels, a.spec]) === json([b.labels ?? {}, b.spec]);
-
-/** `labels.key=value` terms joined by ` AND ` (AIP-160 subset); empty = all. */
-export function parseLabelFilter(filter: string): [string, string][] {
-  if (filter.trim() === '') return [];
-  return filter.split(/\s+AND\s+/).map((term, i) => {
-    const m = /^labels\.([A-Za-z0-9_./-]+)\s*=\s*"?([^"]*)"?$/.exec(term.trim());
-    if (!m) throw new InvalidArgumentError([{ field: 'filter', description: `term ${i + 1} '${term}' is not labels.KEY=VALUE` }], 'bad filter');
-    return [m[1]!, m[2]!];
-  });
-}
 
 export class ChainRegistry {
   private readonly listeners = new Set<(e: ChainEvent) => void>();
@@ -101,16 +87,13 @@ export class ChainRegistry {
     return c;
   }
 
-  async list(opts: { pageSize?: number; pageToken?: string; filter?: string } = {}): Promise<{ chains: Chain[]; nextPageToken: string }> {
-    const terms = parseLabelFilter(opts.filter ?? '');
-    const size = Math.min(Math.max(opts.pageSize || 100, 1), 1000);
-    // The token is the last name of the previous page: stable under inserts and deletes.
-    const after = opts.pageToken ? Buffer.from(opts.pageToken, 'base64url').toString() : '';
+  /** One page of chains in name order, matching the filter (parsed by the API layer). */
+  async list(page: PageRequest = { size: DEFAULT_PAGE_SIZE, query: '' }, filter?: LabelFilter): Promise<{ chains: Chain[]; nextPageToken: string }> {
     const all = Object.values((await this.store.read()).chains)
-      .filter((c) => c.name > after && terms.every(([k, v]) => c.labels[k] === v))
+      .filter((c) => !filter || matchesLabels(filter, c.labels))
       .sort((a, b) => (a.name < b.name ? -1 : 1));
-    const page = all.slice(0, size);
-    return { chains: page, nextPageToken: all.length > size ? Buffer.from(page.at(-1)!.name).toString('base64url') : '' };
+    const { items, nextPageToken } = takePage(all, (c) => c.name, page);
+    return { chains: items, nextPageToken };
   }
 
   /** Creates; ALREADY_EXISTS when the name is taken. */
@@ -132,7 +115,7 @@ export class ChainRegistry {
     let event: ChainEvent | undefined;
     const chain = await this.store.transact((state) => {
       const prev = state.chains[input.name];
-      if (prev && mode === 'create') throw new AlreadyExistsError(`chain '${input.name}' already exists`);
+      if (prev && mode === 'create') throw new AlreadyExistsError(`chain '${input.name}' already exists`, 'CHAIN_ALREADY_EXISTS');
       if (!prev && mode === 'update') throw new NotFoundError(`chain '${input.name}' does not exist`, 'CHAIN_NOT_FOUND');
       if (opts.etag !== undefined && opts.etag !== '' && prev?.etag !== opts.etag) {
         throw new AbortedError(`chain '${input.name}' changed since etag ${opts.etag} (now ${prev?.etag ?? 'absent'}): re-read and retry`, 'ETAG_MISMATCH');

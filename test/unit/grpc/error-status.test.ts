@@ -6,6 +6,7 @@ import {
   DomainError,
   FailedPreconditionError,
   InvalidArgumentError,
+  AlreadyExistsError,
   NotFoundError,
   ResourceExhaustedError,
   UnavailableError,
@@ -17,6 +18,7 @@ describe('errorStatus', () => {
     const cases: [DomainError, status, string][] = [
       [new InvalidArgumentError([{ field: 'a', description: 'b' }]), status.INVALID_ARGUMENT, 'INVALID_ARGUMENT'],
       [new NotFoundError('chain web', 'CHAIN_NOT_FOUND'), status.NOT_FOUND, 'CHAIN_NOT_FOUND'],
+      [new AlreadyExistsError('chain web', 'CHAIN_ALREADY_EXISTS'), status.ALREADY_EXISTS, 'CHAIN_ALREADY_EXISTS'],
       [new AbortedError('retry'), status.ABORTED, 'ABORTED'],
       [new ConflictError('etag mismatch', 'ETAG_MISMATCH'), status.ABORTED, 'ETAG_MISMATCH'],
       [new ConflictError('racing apply'), status.ABORTED, 'CONFLICT'],
