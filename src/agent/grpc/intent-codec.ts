@@ -37,6 +37,7 @@ export function intentToProto(i: NodeIntent): IntentMsg {
       id: c.id,
       dev: c.dev,
       segments: [...c.segments],
+      segmentsIpv6: [...(c.segmentsIpv6 ?? [])],
       mode: c.mode ? EDGE_MODE.toProto(c.mode) : 'SEG6_MODE_UNSPECIFIED',
       classifiers: c.classifiers.map((k) => ({
         dst: k.dst,
@@ -53,6 +54,7 @@ export function intentToProto(i: NodeIntent): IntentMsg {
       instance: p.instance,
       chain: p.chain,
       continuation: [...p.continuation],
+      continuationIpv6: [...(p.continuationIpv6 ?? [])],
       dev: p.dev,
       families: (p.families ?? []).map((f) => ADDRESS_FAMILY.toProto(f)),
     })),
@@ -120,6 +122,7 @@ function readEdgeChain(r: ProtoReader, m: EdgeChain__Output, path: string): Edge
     id: m.id,
     dev: r.required(`${path}.dev`, m.dev),
     segments: r.strings(`${path}.segments`, m.segments),
+    ...(m.segmentsIpv6.length > 0 ? { segmentsIpv6: r.strings(`${path}.segments_ipv6`, m.segmentsIpv6) } : {}),
     ...(mode ? { mode } : {}),
     classifiers: m.classifiers.map((k, n) => readClassifier(r, k, `${path}.classifiers[${n}]`)),
   };
@@ -140,6 +143,7 @@ function readProxy(r: ProtoReader, m: ProxySpec__Output, path: string): ProxySpe
     instance: r.required(`${path}.instance`, m.instance),
     chain: r.required(`${path}.chain`, m.chain),
     continuation: r.strings(`${path}.continuation`, m.continuation),
+    ...(m.continuationIpv6.length > 0 ? { continuationIpv6: r.strings(`${path}.continuation_ipv6`, m.continuationIpv6) } : {}),
     dev: r.required(`${path}.dev`, m.dev),
     ...(families.length > 0 ? { families } : {}),
   };

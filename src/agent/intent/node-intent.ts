@@ -54,8 +54,13 @@ export interface EdgeChain {
   readonly id: number;
   /** Device encapsulated packets leave by (towards the first SID). */
   readonly dev: string;
-  /** Travel order: the functions' SIDs, then the egress decap SID. */
+  /** Travel order: the functions' SIDs, then the egress decap SID; for both families unless `segmentsIpv6`. */
   readonly segments: readonly string[];
+  /**
+   * The list for IPv6 traffic when it differs (SR-unaware functions have an End.DX4 SID for IPv4 and
+   * an End.DX6 SID for IPv6, so a dual-stack chain needs two lists).
+   */
+  readonly segmentsIpv6?: readonly string[];
   /** Default `encap`. */
   readonly mode?: Extract<Seg6Mode, 'encap' | 'encap.red'>;
   readonly classifiers: readonly Classifier[];
@@ -88,8 +93,10 @@ export interface ProxySpec {
   readonly instance: string;
   /** The chain the instance currently serves (instances are dedicated per chain). */
   readonly chain: string;
-  /** Travel order: the SIDs after this function, ending with the egress decap SID. */
+  /** Travel order: the SIDs after this function, ending with the egress decap SID; both families unless `continuationIpv6`. */
   readonly continuation: readonly string[];
+  /** The continuation for IPv6 traffic when it differs (End.DX6 SIDs instead of End.DX4). */
+  readonly continuationIpv6?: readonly string[];
   /** Device the re-encapsulated packets leave by. */
   readonly dev: string;
   /** Address families to proxy (default both). */

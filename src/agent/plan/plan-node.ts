@@ -202,7 +202,8 @@ function planChain(c: EdgeChain, nexthops: Owned<Nexthop>[], routes: Owned<Route
   const families = new Set(c.classifiers.map(classifierFamily));
   for (const family of [4, 6] as const) {
     if (!families.has(family)) continue;
-    nexthops.push({ item, object: { id: chainNexthopId(c.id, family), family, dev: c.dev, encap: { type: 'seg6', mode: c.mode ?? 'encap', segments: c.segments } } });
+    const segments = family === 6 && c.segmentsIpv6 ? c.segmentsIpv6 : c.segments;
+    nexthops.push({ item, object: { id: chainNexthopId(c.id, family), family, dev: c.dev, encap: { type: 'seg6', mode: c.mode ?? 'encap', segments } } });
   }
   const tableFamilies = new Set<Family>();
   let k = 0;

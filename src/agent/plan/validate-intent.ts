@@ -54,6 +54,13 @@ function checkDev(v: Violations, path: string, dev: unknown, ctx: NodeContext): 
   else if (!ctx.links.has(dev)) v.add(path, `unknown interface '${dev}' on this node`);
 }
 
+/** A segment list checked under its own field name (checkSegmentList reports `<path>.segments`). */
+function checkListAs(v: Violations, field: string, list: unknown): void {
+  const inner = new Violations();
+  checkSegmentList(inner, '', list, { extraSlots: 0 });
+  for (const x of inner.list) v.add(`${field}${x.field.replace(/^\.segments/, '')}`, x.description);
+}
+
 export function classifierFamily(c: Classifier): Family {
   return familyOf(c.dst.split('/')[0]!);
 }
@@ -68,6 +75,7 @@ export function validateEdgeChain(c: EdgeChain, path: string, ctx: NodeContext):
   if (!Number.isInteger(c.id) || c.id < 1 || c.id > MAX_CHAIN_ID) v.add(`${path}.id`, `must be an integer 1..${MAX_CHAIN_ID}`);
   checkDev(v, `${path}.dev`, c.dev, ctx);
   checkSegmentList(v, path, c.segments, { extraSlots: 0 });
+  if (c.segmentsIpv6 !== undefined) checkListAs(v, `${path}.segmentsIpv6`, c.segmentsIpv6);
   if (c.mode !== undefined && c.mode !== 'encap' && c.mode !== 'encap.red') v.add(`${path}.mode`, "must be 'encap' or 'encap.red'");
   if (!Array.isArray(c.classifiers) || c.classifiers.length === 0) v.add(`${path}.classifiers`, 'must list at least one classifier');
   else {
@@ -130,6 +138,7 @@ export function validateProxy(p: ProxySpec, path: string, ctx: NodeContext, inst
   if (!instances.has(p.instance)) v.add(`${path}.instance`, `no valid instance '${String(p.instance)}' on this node`);
   if (typeof p.chain !== 'string' || p.chain === '') v.add(`${path}.chain`, 'is required');
   checkSegmentList(v, path, p.continuation, { extraSlots: 0 });
+  if (p.continuationIpv6 !== undefined) checkListAs(v, `${path}.continuationIpv6`, p.continuationIpv6);
   if (!Array.isArray(p.continuation)) v.add(`${path}.continuation`, 'must list the SIDs after this function');
   checkDev(v, `${path}.dev`, p.dev, ctx);
   for (const f of p.families ?? []) if (f !== 4 && f !== 6) v.add(`${path}.families`, 'must be 4 and/or 6');

@@ -23,7 +23,7 @@ export const staticProxy: SrProxy = {
         dst: DEFAULT_DST[family],
         table,
         dev: spec.dev,
-        encap: { type: 'seg6', mode: 'encap.red', segments: spec.continuation },
+        encap: { type: 'seg6', mode: 'encap.red', segments: family === 6 && spec.continuationIpv6 ? spec.continuationIpv6 : spec.continuation },
       })),
       rules: families.map((family) => ({ family, priority: PROXY_IIF_RULE_PRIORITY, iif, table })),
     };

@@ -19,7 +19,6 @@ export const PLAN_FAILURE_REASONS = [
   /** `proxy: dynamic` (issue 6): not implemented by the agent yet. */
   'DynamicProxyUnsupported',
   /** IPv4 and IPv6 in one chain need per-family segment lists the agent's intent cannot carry yet. */
-  'DualStackUnsupported',
   /** `decap: dt46` on an egress without VRF (or without a declared VRF table). */
   'DecapUnsupported',
   /** `sr: aware`: no function type performs End itself yet. */

@@ -39,7 +39,7 @@ export function heldItems(
       if (claims.holder(node, keys) !== undefined) continue;
       claims.claim(node, keys, chain);
       edgeChains.push({ node, item });
-      sids.push(...item.segments);
+      sids.push(...item.segments, ...(item.segmentsIpv6 ?? []));
     }
     for (const item of intent.instances ?? []) {
       const owner = book.ownerOfInstanceId(node, item.id);
@@ -50,7 +50,7 @@ export function heldItems(
     for (const item of intent.proxies ?? []) {
       if (item.chain !== chain) continue;
       proxies.push({ node, item });
-      sids.push(...item.continuation);
+      sids.push(...item.continuation, ...(item.continuationIpv6 ?? []));
     }
   }
   return { items: { edgeChains, instances, proxies }, sids, any: edgeChains.length + instances.length + proxies.length > 0 };

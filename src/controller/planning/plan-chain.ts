@@ -95,17 +95,6 @@ export function planChain(chain: PlanChainInput, ctx: ChainContext): ChainPlanne
     if ('failure' in f) return fail(f.failure);
     functionSpecs.push(f.spec);
   }
-  // Static proxies and the edge nexthop carry ONE segment list per chain in the agent's intent, so
-  // both families can share a chain only when every SID serves both: no function, End.DT46 egress.
-  if (families.length > 1 && (spec.functions.length > 0 || decap.mode !== 'dt46')) {
-    return fail(
-      failure(
-        'DualStackUnsupported',
-        'IPv4 and IPv6 destinations in one chain need per-family segment lists, which the agent intent cannot carry yet: declare one chain per address family',
-        'spec.ingress.match.destinations',
-      ),
-    );
-  }
   const holder = ctx.claims.holder(ingress.name, classifierKeys);
   if (holder !== undefined) return fail(failure('ClassifierConflict', `selects traffic chain ${holder} already selects at node ${ingress.name}`, 'spec.ingress.match'));
 
@@ -162,8 +151,19 @@ export function planChain(chain: PlanChainInput, ctx: ChainContext): ChainPlanne
     segments[statusKey(f)] = lists.get(f)!.ingress;
     path[statusKey(f)] = travelPath(functionSids, egressSids, f);
   }
-  const family = families[0]!; // the only one whenever there are functions (checked above)
-  const edgeChain: EdgeChain = { chain: name, id: chainId.value, dev: ingress.coreInterface, segments: lists.get(family)!.ingress, classifiers };
+  // One list per family: SR-unaware functions have an End.DX4 SID for IPv4 traffic and an End.DX6
+  // SID for IPv6 traffic. The intent's main list serves IPv4 (or the only family); the IPv6 one
+  // rides beside it when both are present.
+  const main = families.includes(4) ? 4 : 6;
+  const v6 = main === 4 && families.includes(6) ? lists.get(6) : undefined;
+  const edgeChain: EdgeChain = {
+    chain: name,
+    id: chainId.value,
+    dev: ingress.coreInterface,
+    segments: lists.get(main)!.ingress,
+    ...(v6 ? { segmentsIpv6: v6.ingress } : {}),
+    classifiers,
+  };
   const instanceItems: { node: string; item: InstanceSpec }[] = [];
   const proxyItems: { node: string; item: ProxySpec }[] = [];
   for (const [i, inst] of instances.entries()) {
@@ -171,7 +171,14 @@ export function planChain(chain: PlanChainInput, ctx: ChainContext): ChainPlanne
     instanceItems.push({ node: inst.node, item: { id: inst.id, function: functionSpecs[i]!, slot: inst.slot, legs: 2, sids: inst.sids } });
     proxyItems.push({
       node: inst.node,
-      item: { instance: inst.id, chain: name, continuation: lists.get(family)!.continuations[i]!, dev: host.coreInterface!, families: [family] },
+      item: {
+        instance: inst.id,
+        chain: name,
+        continuation: lists.get(main)!.continuations[i]!,
+        ...(v6 ? { continuationIpv6: v6.continuations[i]! } : {}),
+        dev: host.coreInterface!,
+        families: [...families],
+      },
     });
   }
 

@@ -56,6 +56,7 @@ export const FULL_INTENT: NodeIntent = {
       id: 1,
       dev: 'e0',
       segments: ['fc00:2::e1', 'fc00:3::d4'],
+      segmentsIpv6: ['fc00:2::e6', 'fc00:3::d6'],
       classifiers: [
         { dst: '10.2.0.0/24' },
         { dst: '2001:db8::/64', src: '2001:db8:1::/64', protocol: 6, srcPorts: { start: 1024, end: 65535 }, dstPorts: { start: 443, end: 443 }, iif: 'c0' },
@@ -118,7 +119,7 @@ export const FULL_INTENT: NodeIntent = {
   ],
   proxies: [
     { instance: 'fw-1', chain: 'web', continuation: ['fc00:3::d4'], dev: 'e0', families: [4] },
-    { instance: 'nat-1', chain: 'red', continuation: ['fc00:4::e', 'fc00:3::d4'], dev: 'e1' },
+    { instance: 'nat-1', chain: 'red', continuation: ['fc00:4::e', 'fc00:3::d4'], continuationIpv6: ['fc00:4::e6', 'fc00:3::d6'], dev: 'e1' },
   ],
 };
 

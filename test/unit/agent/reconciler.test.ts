@@ -90,6 +90,21 @@ describe('agent reconciler', () => {
     expect(dp.opsPerformed - before).toBe(2);
   });
 
+  it('a dual-stack chain: the IPv6 nexthop and proxy table use the IPv6 lists', async () => {
+    const { dp, rec } = harness();
+    const ds: NodeIntent = {
+      ...INTENT,
+      edgeChains: [{ ...INTENT.edgeChains![0]!, segments: ['fc00:2::f1', 'fc00:3::d4'], segmentsIpv6: ['fc00:2::f2', 'fc00:3::d6'] }],
+      proxies: [{ instance: 'fw1', chain: 'web', continuation: ['fc00:3::d4'], continuationIpv6: ['fc00:3::d6'], dev: 'eth0' }],
+    };
+    const r = await rec.apply(ds);
+    expect(r.items.filter((i) => !i.ok)).toEqual([]);
+    const nh = Object.fromEntries((await dp.listNexthops()).map((n) => [n.family, n.encap?.segments]));
+    expect(nh).toEqual({ 4: ['fc00:2::f1', 'fc00:3::d4'], 6: ['fc00:2::f2', 'fc00:3::d6'] });
+    const proxyRoutes = (await dp.listRoutes()).filter((x) => x.table === proxyTable(1));
+    expect(Object.fromEntries(proxyRoutes.map((x) => [x.family, x.encap?.type === 'seg6' && x.encap.segments]))).toEqual({ 4: ['fc00:3::d4'], 6: ['fc00:3::d6'] });
+  });
+
   it('removes what the intent no longer lists, in reverse dependency order', async () => {
     const { dp, runtime, edge, rec } = harness();
     await rec.apply(INTENT);

@@ -167,11 +167,25 @@ describe('chains that cannot be planned', () => {
     expect(a.intents.edge1!.edgeChains).toBeUndefined();
   });
 
+  it('a dual-stack chain gets an IPv4 list and an IPv6 list, at the edge and in each proxy', () => {
+    const p = plan({ chains: [chain('ds', [fn('f'), fn('g')], { match: { destinations: ['10.2.0.0/24', '2001:db8::/64'] } })], nodes: NODES });
+    expect(p.chains.ds).toMatchObject({ ok: true });
+    const ok = p.chains.ds as Extract<(typeof p.chains)[string], { ok: true }>;
+    const [f, g] = ok.plan.instances;
+    const edge = Object.values(p.intents).flatMap((i) => i.edgeChains ?? []).find((c) => c.chain === 'ds')!;
+    expect(edge.segments).toEqual([f!.sids.dx4]);
+    expect(edge.segmentsIpv6).toEqual([f!.sids.dx6]);
+    const proxyF = Object.values(p.intents).flatMap((i) => i.proxies ?? []).find((x) => x.instance === f!.id)!;
+    expect(proxyF.continuation).toEqual([g!.sids.dx4]);
+    expect(proxyF.continuationIpv6).toEqual([g!.sids.dx6]);
+    expect(proxyF.families).toEqual([4, 6]);
+    expect(ok.plan.segments.ipv4).toEqual([f!.sids.dx4]);
+    expect(ok.plan.segments.ipv6).toEqual([f!.sids.dx6]);
+  });
+
   it.each([
     ['UnknownNode', chain('x', [], { ingress: 'nowhere' }), 'spec.ingress.node'],
     ['DynamicProxyUnsupported', chain('x', [fn('f')], { proxy: 'dynamic' }), 'spec.proxy'],
-    ['DualStackUnsupported', chain('x', [fn('f')], { match: { destinations: ['10.2.0.0/24', '2001:db8::/64'] } }), 'spec.ingress.match.destinations'],
-    ['DualStackUnsupported', chain('x', [], { match: { destinations: ['10.2.0.0/24', '2001:db8::/64'] } }), 'spec.ingress.match.destinations'],
     ['DecapUnsupported', chain('x', [], { decap: 'dt46' }), 'spec.egress.decap'],
     ['SrAwareUnsupported', chain('x', [fn('f', { sr: 'aware' })]), 'spec.functions[0].sr'],
     ['InvalidFunction', chain('x', [fn('f', { type: 'nat' })]), 'spec.functions[0].config'],

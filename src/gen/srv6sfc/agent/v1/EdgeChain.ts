@@ -11,6 +11,7 @@ export interface EdgeChain {
   'segments'?: (string)[];
   'mode'?: (_srv6sfc_agent_v1_Seg6Mode);
   'classifiers'?: (_srv6sfc_agent_v1_Classifier)[];
+  'segmentsIpv6'?: (string)[];
 }
 
 export interface EdgeChain__Output {
@@ -20,4 +21,5 @@ export interface EdgeChain__Output {
   'segments': (string)[];
   'mode': (_srv6sfc_agent_v1_Seg6Mode__Output);
   'classifiers': (_srv6sfc_agent_v1_Classifier__Output)[];
+  'segmentsIpv6': (string)[];
 }

@@ -9,6 +9,7 @@ export interface ProxySpec {
   'continuation'?: (string)[];
   'dev'?: (string);
   'families'?: (_srv6sfc_agent_v1_AddressFamily)[];
+  'continuationIpv6'?: (string)[];
 }
 
 export interface ProxySpec__Output {
@@ -17,4 +18,5 @@ export interface ProxySpec__Output {
   'continuation': (string)[];
   'dev': (string);
   'families': (_srv6sfc_agent_v1_AddressFamily__Output)[];
+  'continuationIpv6': (string)[];
 }
