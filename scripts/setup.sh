@@ -13,6 +13,10 @@ want tc iproute2
 want nft nftables
 want nsenter util-linux
 want ping iputils-ping
+# The external-client test (npm test, unit tier) drives the controller from Python: Debian's
+# grpcio and grpc-tools, for Debian's interpreter (/usr/bin/python3), whatever python3 is on PATH.
+/usr/bin/python3 -c 'import grpc' 2>/dev/null || need_pkgs+=(python3-grpcio)
+/usr/bin/python3 -c 'import grpc_tools.protoc' 2>/dev/null || need_pkgs+=(python3-grpc-tools)
 if [ "${1:-}" = bench ]; then
   # The benchmark's reference runs Debian's python (/usr/bin/python3), whatever python3 is on PATH.
   /usr/bin/python3 -c 'import pyroute2' 2>/dev/null || need_pkgs+=(python3-pyroute2)

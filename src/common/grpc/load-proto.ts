@@ -25,6 +25,7 @@ import type { ProtoGrpcType as ChainProto } from '../../gen/chain_service.js';
 import type { ProtoGrpcType as InstanceProto } from '../../gen/instance_service.js';
 import type { ProtoGrpcType as StatusProto } from '../../gen/status.js';
 import type { ProtoGrpcType as ErrorDetailsProto } from '../../gen/error_details.js';
+import type { ProtoGrpcType as HealthProto } from '../../gen/health.js';
 
 /**
  * The `proto/` folder: found by walking up from this module, so it works from `src/` under tsx
@@ -45,7 +46,8 @@ export const PROTO_ROOT = findProtoRoot();
 
 /**
  * Entry files (relative to PROTO_ROOT); what they import is found through includeDirs. google.rpc
- * is loaded for its message codecs: rich error details are serialized with them.
+ * is loaded for its message codecs: rich error details are serialized with them. grpc.health.v1
+ * is the standard health protocol the controller serves for probes and load balancers.
  */
 export const PROTO_FILES = [
   'srv6sfc/agent/v1/agent_service.proto',
@@ -54,6 +56,7 @@ export const PROTO_FILES = [
   'srv6sfc/v1/instance_service.proto',
   'google/rpc/status.proto',
   'google/rpc/error_details.proto',
+  'grpc/health/v1/health.proto',
 ] as const;
 
 export const PROTO_LOADER_OPTIONS = {
@@ -66,7 +69,7 @@ export const PROTO_LOADER_OPTIONS = {
 } as const satisfies protoLoader.Options;
 
 /** Every service and message of the project's protos, typed by the generated root types. */
-export type Protos = AgentProto & NodeProto & ChainProto & InstanceProto & StatusProto & ErrorDetailsProto;
+export type Protos = AgentProto & NodeProto & ChainProto & InstanceProto & StatusProto & ErrorDetailsProto & HealthProto;
 
 let cached: Protos | undefined;
 
