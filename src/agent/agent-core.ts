@@ -21,6 +21,12 @@ export interface NodeInfo {
   readonly features: FeatureReport;
   /** Runtimes offered for instances, e.g. `netns`. */
   readonly runtimes: readonly string[];
+  /** Labels the controller selects nodes by (placement.nodeSelector), e.g. `srv6-sfc/role: function`. */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** The device facing the SRv6 core: encapsulated traffic leaves by it. */
+  readonly coreInterface?: string;
+  /** Function instances this node may host (unbounded when absent). */
+  readonly capacity?: number;
 }
 
 export interface ApplyOptions {

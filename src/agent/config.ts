@@ -18,6 +18,12 @@ export interface AgentConfig {
   readonly resyncMs: number;
   /** Warm pool of instance namespaces (0 = cold spawns only). */
   readonly poolSize: number;
+  /** Node labels sent at registration (placement selects by them). */
+  readonly labels: Readonly<Record<string, string>>;
+  /** The device facing the SRv6 core. */
+  readonly coreInterface?: string;
+  /** Function instances this node may host. */
+  readonly capacity?: number;
 }
 
 export const AgentConfig = Symbol.for('srv6-sfc.AgentConfig');
@@ -37,6 +43,9 @@ Options:
   --state-dir DIR       last intent and instance records (default /run/srv6-sfc/NODE)
   --resync SECONDS      drift-correcting resync period, 0 = off (default 10)
   --pool N              warm pool of instance namespaces (default 0)
+  --core-interface DEV  the device facing the SRv6 core (the controller needs it for edges and hosts)
+  --label KEY=VALUE     a node label sent at registration (repeatable)
+  --capacity N          function instances this node may host (default unbounded)
   -h, --help            this text
 
 'teardown' removes everything the agent of NODE made: instances, owned routes, nexthops and
@@ -57,7 +66,8 @@ export function parseAgentArgs(argv: readonly string[]): AgentCommand {
     args.shift();
   }
   const flags = new Map<string, string>();
-  const known = ['--name', '--locator', '--listen', '--advertise', '--controller', '--state-dir', '--resync', '--pool'];
+  const known = ['--name', '--locator', '--listen', '--advertise', '--controller', '--state-dir', '--resync', '--pool', '--core-interface', '--label', '--capacity'];
+  const labels: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '-h' || a === '--help') return { kind: 'help' };
@@ -68,7 +78,11 @@ export function parseAgentArgs(argv: readonly string[]): AgentCommand {
     }
     const value = inline ?? args[++i];
     if (value === undefined || value.startsWith('--')) v.add(flag, 'needs a value');
-    else flags.set(flag, value);
+    else if (flag === '--label') {
+      const m = /^([A-Za-z0-9][A-Za-z0-9_./-]{0,252})=([A-Za-z0-9_.-]{0,63})$/.exec(value);
+      if (m) labels[m[1]!] = m[2]!;
+      else v.add(flag, `'${value}' is not KEY=VALUE`);
+    } else flags.set(flag, value);
   }
   const name = flags.get('--name') ?? '';
   if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/.test(name)) v.add('--name', name ? `'${name}' is not a node name (letters, digits, '-', '_')` : 'is required');
@@ -97,6 +111,9 @@ export function parseAgentArgs(argv: readonly string[]): AgentCommand {
   };
   const resyncMs = num('--resync', 10, 86_400) * 1000;
   const poolSize = num('--pool', 0, 1000);
+  const capacity = flags.has('--capacity') ? num('--capacity', 0, 100_000) : undefined;
+  const coreInterface = flags.get('--core-interface');
+  if (coreInterface !== undefined && !/^[^\s/]{1,15}$/.test(coreInterface)) v.add('--core-interface', `'${coreInterface}' is not an interface name`);
   if (v.list.length > 0) throw new InvalidArgumentError(v.list, 'sfc-agent');
   const controller = flags.get('--controller');
   return {
@@ -110,6 +127,9 @@ export function parseAgentArgs(argv: readonly string[]): AgentCommand {
       stateDir: flags.get('--state-dir') ?? `/run/srv6-sfc/${name}`,
       resyncMs,
       poolSize,
+      labels,
+      ...(coreInterface !== undefined ? { coreInterface } : {}),
+      ...(capacity !== undefined ? { capacity } : {}),
     },
   };
 }

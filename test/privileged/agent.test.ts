@@ -16,11 +16,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentClient } from '../../src/agent/grpc/agent-client.js';
 import type { NodeIntent } from '../../src/agent/intent/node-intent.js';
 import type { AgentEvent } from '../../src/agent/reconcile/types.js';
-import { ipn, listNamespaces, vethPair } from '../../src/lab/netns.js';
+import { ipn, listNamespaces } from '../../src/lab/netns.js';
 import { REPO_ROOT } from '../../src/lab/node-script.js';
 import { ping } from '../../src/lab/ping.js';
 import { AgentProcess } from '../support/agent-process.js';
-import { createNetns, deleteNetns, enableSrv6 } from '../support/netns.js';
+import { LOCATORS, type NodeName, buildMicroTopology, destroyMicroTopology, tcpConnect as tcpConnectFrom } from '../support/micro-topology.js';
 
 const tag = `t-${process.pid}-`; // node names t-<pid>-edge...: instance namespaces sfc-t-<pid>-fnhost.<id>
 const ns: Record<string, string> = {};
@@ -62,31 +62,12 @@ async function sidPackets(node: string, sid: string): Promise<bigint> {
   return r.encap.counters.packets;
 }
 
-/** TCP connect from the client: 'open', a refusal code (the path works), or 'timeout' (dropped). */
-function tcpConnect(port: number): string {
-  const js = `const s=require('net').connect(${port},'10.2.0.2');s.on('connect',()=>{console.log('open');process.exit(0)});s.on('error',e=>{console.log(e.code);process.exit(0)});setTimeout(()=>{console.log('timeout');process.exit(0)},1500)`;
-  return execFileSync('ip', ['netns', 'exec', ns.client!, process.execPath, '-e', js], { encoding: 'utf8' }).trim();
-}
+const tcpConnect = (port: number): string => tcpConnectFrom(ns.client!, port);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sfc-agent-test-'));
-  for (const n of ['client', 'edge', 'fnhost', 'egress', 'server']) {
-    ns[n] = createNetns(n);
-    enableSrv6(ns[n]!);
-  }
-  vethPair({ ns: ns.client!, name: 'c0' }, { ns: ns.edge!, name: 'ec0' });
-  vethPair({ ns: ns.edge!, name: 'e0' }, { ns: ns.fnhost!, name: 'f0' }, 9000);
-  vethPair({ ns: ns.fnhost!, name: 'f1' }, { ns: ns.egress!, name: 'g0' }, 9000);
-  vethPair({ ns: ns.egress!, name: 'g1' }, { ns: ns.server!, name: 's0' });
-  const cfg: [string, string[]][] = [
-    [ns.client!, ['addr add 10.1.0.2/24 dev c0', 'route add default via 10.1.0.1', '-6 addr add fd00:1::2/64 dev c0 nodad', '-6 route add fc00::/16 via fd00:1::1']],
-    [ns.edge!, ['addr add 10.1.0.1/24 dev ec0', '-6 addr add fd00:1::1/64 dev ec0 nodad', '-6 addr add fc00:e1::1/64 dev e0 nodad', '-6 route add fc00:2::/48 via fc00:e1::2', '-6 route add fc00:3::/48 via fc00:e1::2']],
-    [ns.fnhost!, ['-6 addr add fc00:e1::2/64 dev f0 nodad', '-6 addr add fc00:e2::1/64 dev f1 nodad', '-6 route add fc00:1::/48 via fc00:e1::1', '-6 route add fc00:3::/48 via fc00:e2::2']],
-    [ns.egress!, ['addr add 10.2.0.1/24 dev g1', '-6 addr add fc00:e2::2/64 dev g0 nodad', '-6 route add fc00:1::/48 via fc00:e2::1', '-6 route add fc00:2::/48 via fc00:e2::1']],
-    [ns.server!, ['addr add 10.2.0.2/24 dev s0', 'route add default via 10.2.0.1']],
-  ];
-  for (const [n, cmds] of cfg) for (const c of cmds) ipn(n, c.split(' '));
-  const locators: Record<string, string> = { edge: 'fc00:1::/48', fnhost: 'fc00:2::/48', egress: 'fc00:3::/48' };
+  Object.assign(ns, buildMicroTopology());
+  const locators: Record<string, string> = LOCATORS;
   await Promise.all(
     Object.entries(locators).map(async ([n, locator]) => {
       agents[n] = new AgentProcess({ ns: ns[n]!, name: `${tag}${n}`, locator, dir });
@@ -102,7 +83,7 @@ afterAll(async () => {
     // Instances live in their own namespaces: the agent's teardown removes them.
     execFileSync('ip', ['netns', 'exec', ns[n]!, join(REPO_ROOT, 'bin', 'sfc-agent'), 'teardown', '--name', a.opts.name, '--state-dir', a.stateDir], { stdio: 'ignore' });
   }
-  for (const n of Object.values(ns)) deleteNetns(n);
+  destroyMicroTopology(ns as Record<NodeName, string>);
   rmSync(dir, { recursive: true, force: true });
   expect(listNamespaces(`sfc-${tag}`)).toEqual([]);
 }, 120_000);

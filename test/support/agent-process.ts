@@ -15,6 +15,9 @@ export interface AgentProcessOptions {
   /** Directory for the socket, state and log. */
   readonly dir: string;
   readonly resyncSeconds?: number;
+  /** Register with this controller (unix: or host:port). */
+  readonly controller?: string;
+  readonly coreInterface?: string;
 }
 
 export class AgentProcess {
@@ -33,6 +36,8 @@ export class AgentProcess {
   async start(): Promise<AgentClient> {
     const out = openSync(this.logFile, 'a');
     const args = ['--name', this.opts.name, '--locator', this.opts.locator, '--listen', `unix:${this.socket}`, '--state-dir', this.stateDir, '--resync', String(this.opts.resyncSeconds ?? 1)];
+    if (this.opts.controller) args.push('--controller', this.opts.controller);
+    if (this.opts.coreInterface) args.push('--core-interface', this.opts.coreInterface);
     this.child = spawn('ip', ['netns', 'exec', this.opts.ns, join(REPO_ROOT, 'bin', 'sfc-agent'), ...args], { stdio: ['ignore', out, out] });
     const client = new AgentClient(`unix:${this.socket}`, { deadlineMs: 60_000 });
     await client.waitForReady(30_000).catch((e: unknown) => {

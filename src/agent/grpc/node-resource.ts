@@ -38,5 +38,9 @@ export function nodeResource(info: NodeInfo): Node {
     locator: info.locator,
     features: featureList(info.features),
     runtimes: [...info.runtimes],
+    labels: { ...(info.labels ?? {}) },
+    interfaces: info.interfaces.map((l) => l.name),
+    ...(info.coreInterface ? { coreInterface: info.coreInterface } : {}),
+    ...(info.capacity !== undefined ? { capacity: info.capacity } : {}),
   };
 }

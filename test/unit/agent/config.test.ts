@@ -17,7 +17,7 @@ describe('sfc-agent flags', () => {
     const cmd = parseAgentArgs(['--name', 'edge1', '--locator', 'fc00:1::/48']);
     expect(cmd).toEqual({
       kind: 'run',
-      config: { name: 'edge1', locator: 'fc00:1::/48', listen: '[::]:50151', advertise: '[::]:50151', stateDir: '/run/srv6-sfc/edge1', resyncMs: 10_000, poolSize: 0 },
+      config: { name: 'edge1', locator: 'fc00:1::/48', listen: '[::]:50151', advertise: '[::]:50151', stateDir: '/run/srv6-sfc/edge1', resyncMs: 10_000, poolSize: 0, labels: {} },
     });
   });
 
