@@ -1,15 +1,16 @@
 /**
  * `npm run bench:controller`: the controller's benchmarks. One JSON line per metric on stdout
- * (DESIGN.md §6), progress on stderr. No published or in-run reference exists for these figures,
- * so the lines carry no reference fields.
+ * (DESIGN.md §6), progress on stderr. Planning figures have no reference (none exists); the
+ * apply group names the published OpenVIM anchor.
  *
  * Each group of metrics is one function taking `emit`; add a group to GROUPS to extend the bench
  * (e.g. `apply`: Apply → Ready of a 5-function chain on the netns runtime, which needs root).
- * BENCH_ONLY=plan selects groups (all by default). Knobs of the plan group: BENCH_CHAINS (10000),
- * BENCH_REPS (3).
+ * BENCH_ONLY=plan,apply selects groups (all by default; apply needs root). Knobs: BENCH_CHAINS
+ * (10000), BENCH_REPS (plan 3, apply 5).
  */
 import type { Emit } from './bench-main.js';
 import { emitter, runBench } from './bench-main.js';
+import { benchApplyToReady } from './controller-apply.bench.js';
 import { benchPlan } from './controller-plan.bench.js';
 
 interface Group {
@@ -20,6 +21,7 @@ interface Group {
 
 const GROUPS: Record<string, Group> = {
   plan: { run: benchPlan },
+  apply: { run: (emit) => benchApplyToReady(emit) },
 };
 
 const emit = emitter('controller');
