@@ -150,14 +150,28 @@ export class ChainRegistry {
   }
 
   /** The reconciler's observations; never changes spec, generation or etag. */
-  async setStatus(name: string, status: ChainStatus): Promise<void> {
-    let updated: Chain | undefined;
+  setStatus(name: string, status: ChainStatus): Promise<void> {
+    return this.setStatuses(new Map([[name, status]]));
+  }
+
+  /**
+   * Many statuses in one transaction: a pass over 5k chains wrote them one transaction each, and
+   * each copied the whole chain map (quadratic, measured 26 s of a 38 s pass).
+   */
+  async setStatuses(statuses: ReadonlyMap<string, ChainStatus>): Promise<void> {
+    const updated: Chain[] = [];
     await this.store.transact((state) => {
-      const prev = state.chains[name];
-      if (!prev || json(prev.status) === json(status)) return { result: undefined };
-      updated = { ...prev, status };
-      return { state: { ...state, chains: { ...state.chains, [name]: updated } }, result: undefined };
+      let chains: Record<string, Chain> | undefined;
+      for (const [name, status] of statuses) {
+        const prev = state.chains[name];
+        if (!prev || json(prev.status) === json(status)) continue;
+        chains ??= { ...state.chains };
+        const next = { ...prev, status };
+        chains[name] = next;
+        updated.push(next);
+      }
+      return chains ? { state: { ...state, chains }, result: undefined } : { result: undefined };
     });
-    if (updated) this.emit({ type: 'MODIFIED', chain: updated });
+    for (const chain of updated) this.emit({ type: 'MODIFIED', chain });
   }
 }

@@ -65,7 +65,8 @@ describe('node codec', () => {
   it('decodes what an agent registers (src/agent/grpc/node-resource.ts)', () => {
     const call = registerNodeFromProto(wire('RegisterNodeRequest', { node: nodeResource(NODE), validateOnly: true }));
     expect(call).toStrictEqual({
-      node: { name: 'edge1', address: NODE.address, locator: NODE.locator, labels: {}, features: NODE.features, runtimes: [...NODE.runtimes], interfaces: [] },
+      // Agents register their interfaces (planning checks devices against them).
+      node: { name: 'edge1', address: NODE.address, locator: NODE.locator, labels: {}, features: NODE.features, runtimes: [...NODE.runtimes], interfaces: NODE.interfaces.map((l) => l.name) },
       validateOnly: true,
     });
   });

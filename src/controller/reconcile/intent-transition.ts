@@ -1,0 +1,187 @@
+/**
+ * Make before break, as pure functions over one node's intents: what a node must hold at each step
+ * of moving from what it holds now (`current`) to what planning wants (`next`).
+ *
+ * Items fall in two groups:
+ * - **targets**: instances (with their SIDs) and local SIDs. Packets are steered *into* them. They
+ *   are added first (the union) and removed last (prune), once nothing points at them any more.
+ * - **pointers**: edge chains (the ingress nexthop: which SIDs a chain's packets go to) and proxies
+ *   (the static proxy's continuation: where a function's output goes next). They change only for
+ *   chains whose new targets were verified to exist ("switched" chains); a chain that is not
+ *   switched keeps its current pointers, and a brand-new chain gets no edge chain until then.
+ *
+ * | step | targets | pointers |
+ * |---|---|---|
+ * | union (make) | current ∪ next, same key → next | current (new proxies of new instances added) |
+ * | switch | current ∪ next | next for switched chains, current for the others |
+ * | final (break) | next, plus what unswitched chains still use | as switch, and gone where next has none |
+ *
+ * Node-wide settings (tunnel source, edge settings) and the generation always come from `next`.
+ */
+import type { EdgeChain, InstanceSpec, LocalSid, NodeIntent, ProxySpec } from '../../agent/intent/node-intent.js';
+import { sameData } from '../planning/intent-content.js';
+import { indexOf } from './intent-index.js';
+
+export interface TransitionPolicy {
+  /** The chain's new path was verified: its pointers may take the new version. */
+  readonly switched: (chain: string) => boolean;
+  /** Remove targets `next` no longer lists (for switched chains): the last step. */
+  readonly prune: boolean;
+  /**
+   * The chain an instance of this node belongs to (from the allocations); the instance's proxy in
+   * `current` is the fallback. An instance of no known chain is garbage: pruned.
+   */
+  readonly chainOfInstance?: (id: string) => string | undefined;
+  /** SIDs that unswitched chains elsewhere still point at (an old egress decap SID): kept. */
+  readonly referencedSids?: ReadonlySet<string>;
+}
+
+export const proxyKey = (p: Pick<ProxySpec, 'instance' | 'chain'>): string => `${p.instance}/${p.chain}`;
+
+/**
+ * Items of `next` first, in next's order (each replaced by current's version when `pick` says
+ * so), then current's items that next lacks and `keepOld` keeps, in current's order.
+ */
+function merge<T>(
+  cur: readonly T[] | undefined,
+  nxt: readonly T[] | undefined,
+  key: (t: T) => string,
+  pick: (n: T, c: T | undefined) => T | undefined,
+  keepOld: (c: T) => boolean,
+): T[] {
+  const have = new Map((cur ?? []).map((c) => [key(c), c]));
+  const out: T[] = [];
+  const seen = new Set<string>();
+  for (const n of nxt ?? []) {
+    const k = key(n);
+    seen.add(k);
+    const v = pick(n, have.get(k));
+    if (v !== undefined) out.push(v);
+  }
+  for (const c of cur ?? []) if (!seen.has(key(c)) && keepOld(c)) out.push(c);
+  return out;
+}
+
+/**
+ * The intent a node must hold at one step. `current` undefined: the node holds nothing of ours (a
+ * new node), so it gets the targets, and pointers only for switched chains.
+ */
+export function transitionIntent(held: NodeIntent | undefined, next: NodeIntent, policy: TransitionPolicy): NodeIntent {
+  const current: NodeIntent = held ?? { generation: 0 };
+  const proxyChain = new Map((current.proxies ?? []).map((p) => [p.instance, p.chain]));
+  const ownerOf = (id: string) => policy.chainOfInstance?.(id) ?? proxyChain.get(id);
+  // A target of an unswitched chain stays: its chain may still steer packets into it.
+  const keepTarget = (chain: string | undefined) => !policy.prune || (chain !== undefined && !policy.switched(chain));
+
+  const instances = merge<InstanceSpec>(
+    current.instances,
+    next.instances,
+    (i) => i.id,
+    (n) => n,
+    (c) => keepTarget(ownerOf(c.id)),
+  );
+  const keptIds = new Set(instances.map((i) => i.id));
+  const localSids = merge<LocalSid>(
+    current.localSids,
+    next.localSids,
+    (s) => s.sid,
+    (n) => n,
+    (c) => !policy.prune || (policy.referencedSids?.has(c.sid) ?? false),
+  );
+  const edgeChains = merge<EdgeChain>(
+    current.edgeChains,
+    next.edgeChains,
+    (e) => e.chain,
+    (n, c) => (policy.switched(n.chain) ? n : c),
+    (c) => !policy.switched(c.chain),
+  );
+  const proxies = merge<ProxySpec>(
+    current.proxies,
+    next.proxies,
+    proxyKey,
+    // A proxy new to the node serves a new instance: nothing points at it before its chain switches.
+    (n, c) => (c === undefined || policy.switched(n.chain) ? n : c),
+    (c) => keptIds.has(c.instance) && !(policy.prune && policy.switched(c.chain)),
+  );
+
+  const { generation, tunnelSource, edge } = next;
+  const out: { -readonly [K in keyof NodeIntent]: NodeIntent[K] } = { generation };
+  if (tunnelSource !== undefined) out.tunnelSource = tunnelSource;
+  if (edge !== undefined) out.edge = edge;
+  if (edgeChains.length > 0) out.edgeChains = edgeChains;
+  if (localSids.length > 0) out.localSids = localSids;
+  if (instances.length > 0) out.instances = instances;
+  if (proxies.length > 0) out.proxies = proxies;
+  // Keep `next` itself when nothing of `current` survived: callers compare by identity first.
+  return sameData(out, next) ? next : out;
+}
+
+/**
+ * Step 1: what a node runs now plus what it must gain. Old instances, proxies and SIDs stay; new
+ * ones are added; for the same key the new version wins, except pointers (edge chains and proxy
+ * continuations), which switch only once the new path was verified.
+ */
+export const unionIntent = (current: NodeIntent | undefined, next: NodeIntent, chainOfInstance?: (id: string) => string | undefined): NodeIntent =>
+  transitionIntent(current, next, { switched: () => false, prune: false, ...(chainOfInstance ? { chainOfInstance } : {}) });
+
+// --- comparing intents -------------------------------------------------------------------------
+
+function sameKeyed<T>(a: readonly T[] | undefined, b: readonly T[] | undefined, key: (t: T) => string): boolean {
+  const aa = a ?? [];
+  const bb = b ?? [];
+  if (aa.length !== bb.length) return false;
+  const byKey = new Map(bb.map((x) => [key(x), x]));
+  return aa.every((x) => {
+    const y = byKey.get(key(x));
+    return y !== undefined && sameData(x, y);
+  });
+}
+
+/**
+ * Same content, whatever the order of the items (the agent does not care about order, and the
+ * steps build items in a different order than planning does); the generation only when asked.
+ */
+export function sameIntent(a: NodeIntent | undefined, b: NodeIntent | undefined, opts: { generation: boolean }): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
+  if (opts.generation && a.generation !== b.generation) return false;
+  return (
+    a.tunnelSource === b.tunnelSource &&
+    sameData(a.edge, b.edge) &&
+    sameKeyed(a.edgeChains, b.edgeChains, (e) => e.chain) &&
+    sameKeyed(a.localSids, b.localSids, (s) => s.sid) &&
+    sameKeyed(a.instances, b.instances, (i) => i.id) &&
+    sameKeyed(a.proxies, b.proxies, proxyKey)
+  );
+}
+
+/** Whether the chain's pointers (edge chain, proxies) differ between two intents of one node. */
+export function pointersDiffer(a: NodeIntent | undefined, b: NodeIntent | undefined, chain: string): boolean {
+  const x = indexOf(a);
+  const y = indexOf(b);
+  return !sameData(x.edge(chain), y.edge(chain)) || !sameKeyed(x.proxies(chain), y.proxies(chain), proxyKey);
+}
+
+/** Chains whose pointers differ between two intents of one node. */
+export function chainsWithChangedPointers(a: NodeIntent | undefined, b: NodeIntent | undefined): Set<string> {
+  if (a === b) return new Set();
+  const chains = new Set([...indexOf(a).chains(), ...indexOf(b).chains()]);
+  return new Set([...chains].filter((c) => pointersDiffer(a, b, c)));
+}
+
+/** The SIDs the chain's pointers in an intent aim at (its segment lists and proxy continuations). */
+export function chainPointedSids(intent: NodeIntent | undefined, chain: string): string[] {
+  const ix = indexOf(intent);
+  const e = ix.edge(chain);
+  const out = e ? [...e.segments, ...(e.segmentsIpv6 ?? [])] : [];
+  for (const p of ix.proxies(chain)) out.push(...p.continuation, ...(p.continuationIpv6 ?? []));
+  return out;
+}
+
+/** The SIDs an intent's pointers of the given chains aim at (segment lists, continuations). */
+export function pointedSids(intent: NodeIntent | undefined, chains: (chain: string) => boolean): string[] {
+  const out: string[] = [];
+  for (const e of intent?.edgeChains ?? []) if (chains(e.chain)) out.push(...e.segments, ...(e.segmentsIpv6 ?? []));
+  for (const p of intent?.proxies ?? []) if (chains(p.chain)) out.push(...p.continuation, ...(p.continuationIpv6 ?? []));
+  return out;
+}
