@@ -12,20 +12,12 @@
  *   shortest ingress→egress path, in order; then the least-loaded node (spreads load when the
  *   topology is silent); then the name, so equal inputs always give equal placements.
  */
-import type { FunctionType } from '../../agent/functions/function-spec.js';
 import { MAX_SLOT } from '../../agent/plan/ids.js';
 import type { ChainFunction, ChainSpec } from '../../model/chain.js';
 import type { NodeRecord } from '../../model/node.js';
 import { type PlanFailure, failure } from './failures.js';
 import type { PathMetric } from './topology.js';
-
-/** The runtime each function type needs: every type is a network-namespace function today. */
-export const FUNCTION_RUNTIME = {
-  firewall: 'netns',
-  nat: 'netns',
-  monitor: 'netns',
-  responder: 'netns',
-} as const satisfies Record<FunctionType, string>;
+import { DEFAULT_VIMS, type VimRegistry } from '../vim/vim-adapter.js';
 
 export interface PlacementContext {
   readonly nodes: ReadonlyMap<string, NodeRecord>;
@@ -36,6 +28,8 @@ export interface PlacementContext {
   load(node: string): number;
   /** Where the chain's function runs now, if anywhere. */
   home(chain: string, fn: string): string | undefined;
+  /** How instances come into being (default: the node's agent and its netns runtime). */
+  readonly vims?: VimRegistry;
 }
 
 export interface FunctionPlacement {
@@ -49,13 +43,10 @@ export type PlacementResult = { readonly ok: true; readonly placements: readonly
 /** Instances a node may hold: its declared capacity, and never more than it has slots. */
 export const capacityOf = (n: NodeRecord): number => Math.min(n.capacity ?? Infinity, MAX_SLOT + 1);
 
-const runtimeOf = (fn: ChainFunction): string => FUNCTION_RUNTIME[fn.type] ?? 'netns';
-
 /** Why the node cannot host the function (capacity aside), or undefined when it can. */
-export function unfitReason(n: NodeRecord, fn: ChainFunction): string | undefined {
+export function unfitReason(n: NodeRecord, fn: ChainFunction, vims: VimRegistry = DEFAULT_VIMS): string | undefined {
   if (n.state !== 'READY') return `is ${n.state}, not READY`;
-  const rt = runtimeOf(fn);
-  if (!n.runtimes.includes(rt)) return `has no ${rt} runtime`;
+  if (!vims.forNode(n, fn.type)) return `has no ${vims.candidates(fn.type).join(' or ') || 'VIM'} for ${fn.type} (agent: the netns runtime)`;
   if (n.coreInterface === undefined || n.coreInterface === '') return 'has no core interface';
   for (const [k, v] of Object.entries(fn.placement?.nodeSelector ?? {})) {
     if (n.labels[k] !== v) return `lacks label ${k}=${v}`;
@@ -65,7 +56,7 @@ export function unfitReason(n: NodeRecord, fn: ChainFunction): string | undefine
 
 function describeConstraints(fn: ChainFunction): string {
   const sel = Object.entries(fn.placement?.nodeSelector ?? {}).map(([k, v]) => `${k}=${v}`);
-  return `a READY node with the ${runtimeOf(fn)} runtime and a core interface${sel.length ? ` and labels ${sel.join(', ')}` : ''}`;
+  return `a READY node offering a VIM for ${fn.type} and a core interface${sel.length ? ` and labels ${sel.join(', ')}` : ''}`;
 }
 
 export function placeFunctions(chain: string, spec: ChainSpec, ctx: PlacementContext): PlacementResult {
@@ -83,11 +74,11 @@ export function placeFunctions(chain: string, spec: ChainSpec, ctx: PlacementCon
       const n = ctx.nodes.get(pin);
       if (!n) return { ok: false, failure: failure('UnknownNode', `function ${fn.name}: node ${pin} is not registered`, `${path}.placement.node`) };
       if (n.state !== 'READY') return { ok: false, failure: failure('NodeNotReady', `function ${fn.name}: node ${pin} is ${n.state}`, `${path}.placement.node`) };
-      const why = unfitReason(n, fn);
+      const why = unfitReason(n, fn, ctx.vims);
       if (why !== undefined) return { ok: false, failure: failure('NoNodeFits', `function ${fn.name}: node ${pin} ${why}`, `${path}.placement`) };
       candidates = [n];
     } else {
-      candidates = ctx.byName.filter((n) => unfitReason(n, fn) === undefined);
+      candidates = ctx.byName.filter((n) => unfitReason(n, fn, ctx.vims) === undefined);
       if (candidates.length === 0) {
         return { ok: false, failure: failure('NoNodeFits', `function ${fn.name} needs ${describeConstraints(fn)}; none is registered`, `${path}.placement`) };
       }

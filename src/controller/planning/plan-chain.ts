@@ -20,6 +20,7 @@ import { chainOwner, decapOwner, instanceOwner, instanceSidKind, instanceSidOwne
 import { placeFunctions } from './placement.js';
 import { type FamilySids, staticProxyLists, travelPath } from './segments.js';
 import type { PathMetric } from './topology.js';
+import { DEFAULT_VIMS, type VimRegistry } from '../vim/vim-adapter.js';
 import type { ChainPlan, PlanChainInput, PlannedInstance } from './types.js';
 
 export interface ChainContext {
@@ -28,6 +29,8 @@ export interface ChainContext {
   readonly metric?: PathMetric;
   readonly book: AllocationBook;
   readonly claims: ClassifierClaims;
+  /** How instances come into being (default: the agent adapter). */
+  readonly vims?: VimRegistry;
 }
 
 export type ChainPlanned =
@@ -103,6 +106,7 @@ export function planChain(chain: PlanChainInput, ctx: ChainContext): ChainPlanne
     nodes: ctx.nodes,
     byName: ctx.byName,
     ...(ctx.metric ? { metric: ctx.metric } : {}),
+    ...(ctx.vims ? { vims: ctx.vims } : {}),
     load: (n) => book.instanceCount(n),
     home: (c, fn) => book.homeOf(instanceOwner(c, fn)),
   });
@@ -168,7 +172,9 @@ export function planChain(chain: PlanChainInput, ctx: ChainContext): ChainPlanne
   const proxyItems: { node: string; item: ProxySpec }[] = [];
   for (const [i, inst] of instances.entries()) {
     const host = ctx.nodes.get(inst.node)!;
-    instanceItems.push({ node: inst.node, item: { id: inst.id, function: functionSpecs[i]!, slot: inst.slot, legs: 2, sids: inst.sids } });
+    // Placement only chose nodes some VIM serves: that VIM says what the node's intent carries.
+    const vim = (ctx.vims ?? DEFAULT_VIMS).forNode(host, spec.functions[i]!.type)!;
+    instanceItems.push({ node: inst.node, item: vim.realize({ id: inst.id, function: functionSpecs[i]!, slot: inst.slot, legs: 2, sids: inst.sids }) });
     proxyItems.push({
       node: inst.node,
       item: {

@@ -162,7 +162,7 @@ describe('chains that cannot be planned', () => {
 
   it('a new chain that fails leaves nothing anywhere', () => {
     const a = plan({ chains: [chain('x', [fn('f', { placement: { node: 'edge1' } })])], nodes: NODES });
-    expect(a.chains.x).toMatchObject({ ok: false, held: false, failure: { reason: 'NoNodeFits', message: 'function f: node edge1 has no netns runtime' } });
+    expect(a.chains.x).toMatchObject({ ok: false, held: false, failure: { reason: 'NoNodeFits', message: 'function f: node edge1 has no agent for monitor (agent: the netns runtime)' } });
     expect(Object.values(a.allocations.nodes).every((n) => Object.keys(n.sids).length + Object.keys(n.chainIds).length + Object.keys(n.instances).length === 0)).toBe(true);
     expect(a.intents.edge1!.edgeChains).toBeUndefined();
   });

@@ -87,10 +87,10 @@ describe('placement', () => {
     };
     expect(fail(fn('x', { placement: { node: 'ghost' } }))).toMatchObject({ reason: 'UnknownNode', field: 'spec.functions[1].placement.node' });
     expect(fail(fn('x', { placement: { node: 'a' } }))).toMatchObject({ reason: 'NodeNotReady' });
-    expect(fail(fn('x', { placement: { node: 'b' } }))).toMatchObject({ reason: 'NoNodeFits', message: 'function x: node b has no netns runtime' });
+    expect(fail(fn('x', { placement: { node: 'b' } }))).toMatchObject({ reason: 'NoNodeFits', message: 'function x: node b has no agent for monitor (agent: the netns runtime)' });
     expect(fail(fn('x', { placement: { nodeSelector: { zone: 'mars' } } }))).toMatchObject({
       reason: 'NoNodeFits',
-      message: 'function x needs a READY node with the netns runtime and a core interface and labels zone=mars; none is registered',
+      message: 'function x needs a READY node offering a VIM for monitor and a core interface and labels zone=mars; none is registered',
     });
   });
 });
