@@ -7,10 +7,10 @@ import 'reflect-metadata';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Container } from 'inversify';
-import { InvalidArgumentError } from '../common/errors.js';
 import { GrpcServer, GrpcServerOptions } from '../common/grpc/grpc-server.js';
 import { Lifecycle } from '../common/lifecycle.js';
 import { logger } from '../common/logger.js';
+import { parseOrExit, runMain, stopOnSignals } from '../common/process-main.js';
 import { pruneOwned } from '../dataplane/desired-state.js';
 import { NetlinkDataplane } from '../dataplane/netlink/netlink-dataplane.js';
 import { agentModule } from './agent-module.js';
@@ -35,21 +35,7 @@ async function run(config: AgentConfig): Promise<void> {
   lifecycle.append(container.get(GrpcServer));
   if (config.controller) lifecycle.append(container.get(Registration));
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info('stopping; the dataplane stays in place', { signal });
-    lifecycle.stop().then(
-      () => process.exit(0),
-      (e: unknown) => {
-        log.error('stop failed', { error: String(e) });
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  stopOnSignals(lifecycle, log, 'stopping; the dataplane stays in place');
   await lifecycle.start();
   log.info('agent ready', { name: config.name, listen: config.listen, port: container.get(GrpcServer).port, locator: config.locator });
 }
@@ -71,17 +57,7 @@ async function teardown(config: AgentConfig): Promise<void> {
 }
 
 async function main(argv: readonly string[]): Promise<void> {
-  let cmd;
-  try {
-    cmd = parseAgentArgs(argv);
-  } catch (e) {
-    if (e instanceof InvalidArgumentError) {
-      for (const v of e.violations) process.stderr.write(`sfc-agent: ${v.field}: ${v.description}\n`);
-      process.stderr.write('Run sfc-agent --help for usage.\n');
-      process.exit(2);
-    }
-    throw e;
-  }
+  const cmd = parseOrExit('sfc-agent', parseAgentArgs, argv);
   if (cmd.kind === 'help') {
     process.stdout.write(`${AGENT_USAGE}\n`);
     return;
@@ -94,7 +70,4 @@ async function main(argv: readonly string[]): Promise<void> {
   else await run(cmd.config);
 }
 
-main(process.argv.slice(2)).catch((e: unknown) => {
-  log.error('fatal', { error: e instanceof Error ? e.stack : String(e) });
-  process.exit(1);
-});
+runMain(() => main(process.argv.slice(2)), log);

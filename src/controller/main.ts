@@ -3,10 +3,10 @@
  */
 import 'reflect-metadata';
 import { Container } from 'inversify';
-import { InvalidArgumentError } from '../common/errors.js';
 import { GrpcServer, GrpcServerOptions } from '../common/grpc/grpc-server.js';
 import { Lifecycle } from '../common/lifecycle.js';
 import { logger } from '../common/logger.js';
+import { parseOrExit, runMain, stopOnSignals } from '../common/process-main.js';
 import { GrpcAgentPool } from './agents/agent-pool.js';
 import { ChainRegistry } from './chains/chain-registry.js';
 import { CONTROLLER_USAGE, type ControllerConfig, parseControllerArgs } from './config.js';
@@ -59,37 +59,13 @@ async function run(config: ControllerConfig): Promise<void> {
   lifecycle.append(container.get(HealthService));
   lifecycle.append({ name: 'agent-pool', stop: () => pool.close() });
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info('stopping', { signal });
-    lifecycle.stop().then(
-      () => process.exit(0),
-      (e: unknown) => {
-        log.error('stop failed', { error: String(e) });
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  stopOnSignals(lifecycle, log, 'stopping');
   await lifecycle.start();
   log.info('controller ready', { listen: config.listen, port: container.get(GrpcServer).port, stateDir: config.stateDir });
 }
 
 async function main(argv: readonly string[]): Promise<void> {
-  let cmd;
-  try {
-    cmd = parseControllerArgs(argv);
-  } catch (e) {
-    if (e instanceof InvalidArgumentError) {
-      for (const v of e.violations) process.stderr.write(`sfc-controller: ${v.field}: ${v.description}\n`);
-      process.stderr.write('Run sfc-controller --help for usage.\n');
-      process.exit(2);
-    }
-    throw e;
-  }
+  const cmd = parseOrExit('sfc-controller', parseControllerArgs, argv);
   if (cmd.kind === 'help') {
     process.stdout.write(`${CONTROLLER_USAGE}\n`);
     return;
@@ -97,7 +73,4 @@ async function main(argv: readonly string[]): Promise<void> {
   await run(cmd.config);
 }
 
-main(process.argv.slice(2)).catch((e: unknown) => {
-  log.error('fatal', { error: e instanceof Error ? e.stack : String(e) });
-  process.exit(1);
-});
+runMain(() => main(process.argv.slice(2)), log);

@@ -6,21 +6,11 @@
 import type { FeatureReport } from '../../dataplane/netlink/probe.js';
 import type { Node } from '../../gen/srv6sfc/v1/Node.js';
 import type { NodeFeature } from '../../gen/srv6sfc/v1/NodeFeature.js';
+import { PLAIN_FEATURE_NAME, seg6localFeatureName } from '../../model/feature-names.js';
 import type { NodeInfo } from '../agent-core.js';
 
-const FEATURE_NAME = {
-  seg6: 'seg6',
-  counters: 'counters',
-  flavorPsp: 'flavor.psp',
-  flavorNextCsid: 'flavor.next-csid',
-  nexthopObjects: 'nexthop-objects',
-  vrf: 'vrf',
-  lwtBpf: 'lwt-bpf',
-  tunnelSource: 'tunnel-source',
-} as const satisfies Record<Exclude<keyof FeatureReport, 'seg6local'>, string>;
-
-/** `seg6local.End.DX4`; End.DT6 in VRF mode (`End.DT6 (vrf)` in the report) is `seg6local.End.DT6.vrf`. */
-const seg6localName = (action: string): string => `seg6local.${action.replace(' (vrf)', '.vrf')}`;
+const FEATURE_NAME = PLAIN_FEATURE_NAME;
+const seg6localName = seg6localFeatureName;
 
 export function featureList(report: FeatureReport): NodeFeature[] {
   const entries: [string, FeatureReport['seg6']][] = [

@@ -2,30 +2,21 @@
  * A node's FeatureReport ↔ the named feature list of srv6sfc.v1.Node: `seg6`,
  * `seg6local.<action>` (`seg6local.End.DT6.vrf` for End.DT6 in VRF mode), `counters`,
  * `flavor.psp`, `flavor.next-csid`, `nexthop-objects`, `vrf`, `lwt-bpf`, `tunnel-source`.
- * The same names as the agent writes when it registers (src/agent/grpc/node-resource.ts; a unit
- * test checks they agree). Reading, a feature the list lacks is unsupported ("not reported": an
+ * The same names as the agent writes when it registers: both use src/model/feature-names.ts. Reading, a feature the list lacks is unsupported ("not reported": an
  * older agent) and a name this controller does not know is skipped (a newer agent).
  */
 import type { FeatureReport, Support } from '../../../dataplane/netlink/probe.js';
 import { ACTION_NUMBER, type Seg6LocalAction } from '../../../dataplane/seg6/seg6local.js';
 import type { NodeFeature, NodeFeature__Output } from '../../../gen/srv6sfc/v1/NodeFeature.js';
+import { PLAIN_FEATURE_NAME, seg6localFeatureName } from '../../../model/feature-names.js';
 
 type Plain = Exclude<keyof FeatureReport, 'seg6local'>;
 type Seg6LocalKey = keyof FeatureReport['seg6local'];
 
-const PLAIN_NAME = {
-  seg6: 'seg6',
-  counters: 'counters',
-  flavorPsp: 'flavor.psp',
-  flavorNextCsid: 'flavor.next-csid',
-  nexthopObjects: 'nexthop-objects',
-  vrf: 'vrf',
-  lwtBpf: 'lwt-bpf',
-  tunnelSource: 'tunnel-source',
-} as const satisfies Record<Plain, string>;
+const PLAIN_NAME: Record<Plain, string> = PLAIN_FEATURE_NAME;
 
 const SEG6LOCAL_KEYS: readonly Seg6LocalKey[] = [...(Object.keys(ACTION_NUMBER) as Seg6LocalAction[]), 'End.DT6 (vrf)'];
-const seg6localName = (key: Seg6LocalKey): string => `seg6local.${key.replace(' (vrf)', '.vrf')}`;
+const seg6localName = (key: Seg6LocalKey): string => seg6localFeatureName(key);
 
 const NOT_REPORTED = 'not reported by the agent';
 
