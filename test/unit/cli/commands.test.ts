@@ -291,16 +291,20 @@ describe('watch', () => {
     const r = await sfcctl(['watch'], {
       env,
       signal: stop.signal,
+      // Each step waits for the output of the previous one (by content, not by chunk count: under
+      // load several lines can arrive in one chunk).
       onOut: (out) => {
-        const lines = out.split('\n').filter(Boolean).length;
-        if (lines === 1 && step === 0) {
+        if (step === 0 && out.includes('ADDED     chain/web')) {
           step = 1;
           fake.put({ ...pendingChain('web'), generation: 2 });
-        } else if (lines === 2 && step === 1) {
+        } else if (step === 1 && out.includes('MODIFIED  chain/web')) {
           step = 2;
           fake.chains.delete('web');
           void sfcctl(['apply', '-f', '-'], { env, stdin: doc('new') });
-        } else if (lines === 3) stop.abort();
+        } else if (step === 2 && out.includes('chain/new')) {
+          step = 3;
+          stop.abort();
+        }
       },
     });
     expect(r.code).toBe(0);
