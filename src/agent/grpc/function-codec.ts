@@ -13,17 +13,13 @@ import type { FirewallRule__Output } from '../../gen/srv6sfc/agent/v1/FirewallRu
 import type { FunctionSpec as FunctionMsg, FunctionSpec__Output } from '../../gen/srv6sfc/agent/v1/FunctionSpec.js';
 import type { NatConfig__Output } from '../../gen/srv6sfc/agent/v1/NatConfig.js';
 import type { PortRange__Output } from '../../gen/srv6sfc/agent/v1/PortRange.js';
-import type { FirewallConfig, FirewallRule, FunctionSpec, FunctionType, L4Protocol, NatConfig, Verdict } from '../functions/function-spec.js';
+import { L4_PROTOCOL } from '../../common/grpc/l4-protocol.js';
+import type { FirewallConfig, FirewallRule, FunctionSpec, FunctionType, NatConfig, Verdict } from '../functions/function-spec.js';
 
 const TYPES = ['firewall', 'nat', 'monitor', 'responder'] as const satisfies readonly FunctionType[];
 
 const VERDICT = new EnumTable({ accept: 'VERDICT_ACCEPT', drop: 'VERDICT_DROP' } as const satisfies Record<Verdict, string>);
-const L4 = new EnumTable({
-  tcp: 'L4_PROTOCOL_TCP',
-  udp: 'L4_PROTOCOL_UDP',
-  icmp: 'L4_PROTOCOL_ICMP',
-  icmpv6: 'L4_PROTOCOL_ICMPV6',
-} as const satisfies Record<L4Protocol, string>);
+const L4 = L4_PROTOCOL;
 
 function firewallToProto(c: FirewallConfig | undefined): FirewallMsg {
   return {

@@ -6,7 +6,7 @@
  * (adoption: what is already right is left alone, so traffic never stops).
  */
 import { ConflictError } from '../../common/errors.js';
-import type { Dataplane, DataplaneOp, OpResult } from '../../dataplane/dataplane.js';
+import type { Dataplane } from '../../dataplane/dataplane.js';
 import type { NodeIntent, InstanceSpec } from '../intent/node-intent.js';
 import { planNode, type NodePlan } from '../plan/plan-node.js';
 import { rulesetHash } from '../plan/edge-ruleset.js';
@@ -203,7 +203,8 @@ export class Reconciler {
           } else fail({ ...phase.items[i]!, ok: false, reason: 'KERNEL_REFUSED', message: r.error.message });
         });
       }
-      ops.deleted += countDone(diff.remove, diff.remove.length ? await dp.apply(diff.remove) : []);
+      // A deletion that finds its object gone (routes flushed with their nexthop) is not counted.
+      if (diff.remove.length) ops.deleted += (await dp.apply(diff.remove)).filter((r) => r.ok).length;
       // 4. Instances nobody wants any more, after the SIDs that pointed into them are gone.
       for (const id of running.keys()) {
         if (!plan.instances.some((s) => s.id === id) && (await runtime.destroy(id))) ops.deleted++;
@@ -218,11 +219,6 @@ export class Reconciler {
     ];
     return { generation: intent.generation, items, ops };
   }
-}
-
-/** Deletions done; one already gone (e.g. routes flushed with their nexthop) counts as not done. */
-function countDone(ops: readonly DataplaneOp[], results: readonly OpResult[]): number {
-  return results.filter((r) => r.ok).length;
 }
 
 /** Drops SIDs and proxies of instances that failed to start: they would only fail again with ENODEV. */

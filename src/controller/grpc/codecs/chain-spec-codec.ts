@@ -19,17 +19,11 @@ import type { Placement as PlacementMsg, Placement__Output } from '../../../gen/
 import type { TrafficMatch as MatchMsg, TrafficMatch__Output } from '../../../gen/srv6sfc/v1/TrafficMatch.js';
 import type { PortRange } from '../../../dataplane/seg6/rule.js';
 import type { ChainFunction, ChainSpec, Egress, Ingress, Placement, TrafficMatch } from '../../../model/chain.js';
+import { L4_PROTOCOL } from '../../../common/grpc/l4-protocol.js';
 import { functionConfigFromProto, functionConfigToProto } from './function-config-codec.js';
 import { nodeIdFromName, nodeName } from './resource-name.js';
 
-type NamedProtocol = Extract<TrafficMatch['protocol'], string>;
-
-const PROTOCOL = new EnumTable({
-  tcp: 'L4_PROTOCOL_TCP',
-  udp: 'L4_PROTOCOL_UDP',
-  icmp: 'L4_PROTOCOL_ICMP',
-  icmpv6: 'L4_PROTOCOL_ICMPV6',
-} as const satisfies Record<NamedProtocol, string>);
+const PROTOCOL = L4_PROTOCOL;
 
 const DECAP = new EnumTable({ auto: 'DECAP_MODE_AUTO', dx: 'DECAP_MODE_DX', dt46: 'DECAP_MODE_DT46' } as const satisfies Record<
   NonNullable<Egress['decap']>,
