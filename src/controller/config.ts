@@ -9,6 +9,8 @@ export interface ControllerConfig {
   readonly livenessMs: number;
   /** Full re-plan and re-push period, ms (0 = off). */
   readonly resyncMs: number;
+  /** A containerlab topology file whose links give placement its hop distances. */
+  readonly topologyFile?: string;
 }
 
 export const CONTROLLER_USAGE = `Usage: sfc-controller [options]
@@ -21,6 +23,8 @@ Options:
   --state-dir DIR      the store: chains, nodes, allocations, intents (default /var/lib/srv6-sfc)
   --liveness SECONDS   a node silent this long is UNREACHABLE (default 30)
   --resync SECONDS     full re-plan and re-push period, 0 = off (default 30)
+  --topology FILE      a containerlab topology (*.clab.yml): placement prefers functions on
+                       nodes close to the chain's path, by hop count over its links
   -h, --help           this text`;
 
 const ADDRESS = /^(unix:.+|(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5})$/;
@@ -30,7 +34,7 @@ export type ControllerCommand = { readonly kind: 'run'; readonly config: Control
 export function parseControllerArgs(argv: readonly string[]): ControllerCommand {
   const v = new Violations();
   const flags = new Map<string, string>();
-  const known = ['--listen', '--state-dir', '--liveness', '--resync'];
+  const known = ['--listen', '--state-dir', '--liveness', '--resync', '--topology'];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '-h' || a === '--help') return { kind: 'help' };
@@ -54,6 +58,8 @@ export function parseControllerArgs(argv: readonly string[]): ControllerCommand 
   };
   const livenessMs = seconds('--liveness', 30, 1);
   const resyncMs = seconds('--resync', 30, 0);
+  const topologyFile = flags.get('--topology');
+  if (topologyFile === '') v.add('--topology', 'needs a file name');
   if (v.list.length > 0) throw new InvalidArgumentError(v.list, 'sfc-controller');
-  return { kind: 'run', config: { listen, stateDir: flags.get('--state-dir') ?? '/var/lib/srv6-sfc', livenessMs, resyncMs } };
+  return { kind: 'run', config: { listen, stateDir: flags.get('--state-dir') ?? '/var/lib/srv6-sfc', livenessMs, resyncMs, ...(topologyFile ? { topologyFile } : {}) } };
 }

@@ -3,6 +3,7 @@
  */
 import 'reflect-metadata';
 import { Container } from 'inversify';
+import { InvalidArgumentError } from '../common/errors.js';
 import { GrpcServer, GrpcServerOptions } from '../common/grpc/grpc-server.js';
 import { Lifecycle } from '../common/lifecycle.js';
 import { logger } from '../common/logger.js';
@@ -19,17 +20,34 @@ import { poolDirectory } from './reconcile/agents.js';
 import { DryRunPlanner } from './reconcile/dry-run.js';
 import { WorldReconciler } from './reconcile/world-reconciler.js';
 import { FileStore } from './store/store.js';
+import type { Adjacency } from './planning/topology.js';
+import { formatTopologyIssue, loadTopologyFile, topologyAdjacency } from '../topology/index.js';
 
 const log = logger('controller.main');
 
+/** The topology file's graph for placement; a bad file is reported like a bad flag (exit 2). */
+function loadTopologyOrExit(file: string): Adjacency {
+  return parseOrExit(
+    'sfc-controller',
+    () => {
+      const parsed = loadTopologyFile(file);
+      if (!parsed.ok) throw new InvalidArgumentError(parsed.errors.map((e) => ({ field: '--topology', description: formatTopologyIssue(file, e) })));
+      log.info('topology loaded', { file, nodes: parsed.topology.nodes.length, links: parsed.topology.links.length });
+      return topologyAdjacency(parsed.topology);
+    },
+    [],
+  );
+}
+
 async function run(config: ControllerConfig): Promise<void> {
+  const topology = config.topologyFile === undefined ? undefined : loadTopologyOrExit(config.topologyFile);
   const store = new FileStore(config.stateDir);
   const chains = new ChainRegistry(store, chainWorldValidator);
   const nodes = new NodeRegistry(store);
   const pool = new GrpcAgentPool();
   const agents = poolDirectory(pool);
-  const reconciler = new WorldReconciler(store, chains, nodes, agents, { resyncMs: config.resyncMs });
-  const dryRun = new DryRunPlanner(store, agents);
+  const reconciler = new WorldReconciler(store, chains, nodes, agents, { resyncMs: config.resyncMs, ...(topology ? { topology } : {}) });
+  const dryRun = new DryRunPlanner(store, agents, topology ? { topology } : {});
   // The API's planner interface over the reconciler's dry run (same data, the API's names).
   const planner: DryRunPlannerApi = {
     dryRun: async (chain) => (await dryRun.planDryRun({ name: chain.name, spec: chain.spec })).plan,

@@ -37,6 +37,7 @@ import type { OpCounts as _srv6sfc_agent_v1_OpCounts, OpCounts__Output as _srv6s
 import type { PortRange as _srv6sfc_agent_v1_PortRange, PortRange__Output as _srv6sfc_agent_v1_PortRange__Output } from './srv6sfc/agent/v1/PortRange.js';
 import type { ProxySpec as _srv6sfc_agent_v1_ProxySpec, ProxySpec__Output as _srv6sfc_agent_v1_ProxySpec__Output } from './srv6sfc/agent/v1/ProxySpec.js';
 import type { ResponderConfig as _srv6sfc_agent_v1_ResponderConfig, ResponderConfig__Output as _srv6sfc_agent_v1_ResponderConfig__Output } from './srv6sfc/agent/v1/ResponderConfig.js';
+import type { ReverseLists as _srv6sfc_agent_v1_ReverseLists, ReverseLists__Output as _srv6sfc_agent_v1_ReverseLists__Output } from './srv6sfc/agent/v1/ReverseLists.js';
 import type { Route as _srv6sfc_agent_v1_Route, Route__Output as _srv6sfc_agent_v1_Route__Output } from './srv6sfc/agent/v1/Route.js';
 import type { Rule as _srv6sfc_agent_v1_Rule, Rule__Output as _srv6sfc_agent_v1_Rule__Output } from './srv6sfc/agent/v1/Rule.js';
 import type { Seg6Encap as _srv6sfc_agent_v1_Seg6Encap, Seg6Encap__Output as _srv6sfc_agent_v1_Seg6Encap__Output } from './srv6sfc/agent/v1/Seg6Encap.js';
@@ -62,6 +63,7 @@ export interface ProtoGrpcType {
         ApplyIntentResponse: MessageTypeDefinition<_srv6sfc_agent_v1_ApplyIntentResponse, _srv6sfc_agent_v1_ApplyIntentResponse__Output>
         Classifier: MessageTypeDefinition<_srv6sfc_agent_v1_Classifier, _srv6sfc_agent_v1_Classifier__Output>
         EdgeChain: MessageTypeDefinition<_srv6sfc_agent_v1_EdgeChain, _srv6sfc_agent_v1_EdgeChain__Output>
+        EdgeChainDirection: EnumTypeDefinition
         EdgeSettings: MessageTypeDefinition<_srv6sfc_agent_v1_EdgeSettings, _srv6sfc_agent_v1_EdgeSettings__Output>
         FeatureSupport: MessageTypeDefinition<_srv6sfc_agent_v1_FeatureSupport, _srv6sfc_agent_v1_FeatureSupport__Output>
         FirewallConfig: MessageTypeDefinition<_srv6sfc_agent_v1_FirewallConfig, _srv6sfc_agent_v1_FirewallConfig__Output>
@@ -94,6 +96,7 @@ export interface ProtoGrpcType {
         PortRange: MessageTypeDefinition<_srv6sfc_agent_v1_PortRange, _srv6sfc_agent_v1_PortRange__Output>
         ProxySpec: MessageTypeDefinition<_srv6sfc_agent_v1_ProxySpec, _srv6sfc_agent_v1_ProxySpec__Output>
         ResponderConfig: MessageTypeDefinition<_srv6sfc_agent_v1_ResponderConfig, _srv6sfc_agent_v1_ResponderConfig__Output>
+        ReverseLists: MessageTypeDefinition<_srv6sfc_agent_v1_ReverseLists, _srv6sfc_agent_v1_ReverseLists__Output>
         Route: MessageTypeDefinition<_srv6sfc_agent_v1_Route, _srv6sfc_agent_v1_Route__Output>
         RouteType: EnumTypeDefinition
         Rule: MessageTypeDefinition<_srv6sfc_agent_v1_Rule, _srv6sfc_agent_v1_Rule__Output>

@@ -71,3 +71,33 @@ export function ping(ns: string, dst: string, opts: PingOptions): Promise<PingRe
     });
   });
 }
+
+export interface RunningPing {
+  /** Stops ping (SIGINT) and resolves with its result; packets still in flight are not counted as lost. */
+  stop(): Promise<PingResult>;
+}
+
+/** Packets sent in the last IN_FLIGHT_MS before a stop may simply not be answered yet. */
+const IN_FLIGHT_MS = 50;
+
+/**
+ * A ping that runs until stopped: traffic flowing while something else (a reconfiguration)
+ * happens. Lost = requests without a reply, except those sent in the last 50 ms before the stop.
+ */
+export function startPing(ns: string, dst: string, rate: number): RunningPing {
+  const child = nsSpawn(ns, ['ping', '-D', '-n', '-i', (1 / rate).toFixed(3), '-W', '1', dst]);
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  return {
+    async stop() {
+      child.kill('SIGINT');
+      await closed;
+      const r = parsePing(out);
+      const settled = Math.max(0, r.transmitted - Math.ceil((rate * IN_FLIGHT_MS) / 1000));
+      const answered = r.replies.filter((x) => x.seq <= settled).length;
+      // icmp_seq starts at 1 with iputils.
+      return { transmitted: settled, received: answered, lost: settled - answered, replies: r.replies };
+    },
+  };
+}

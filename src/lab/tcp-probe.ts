@@ -3,6 +3,7 @@
  * lab can push real TCP through a chain without iperf. Prints one JSON line on stdout.
  *
  *   tcp-probe serve <addr> <port>          accept one connection, count its bytes, answer the count
+ *                                          and the peer address it saw
  *   tcp-probe send <addr> <port> <bytes>   send that many bytes, half-close, read the count back
  *
  * The server prints {"listening":true} first so the caller knows when to start the sender. Both
@@ -25,9 +26,11 @@ function serve(addr: string, port: number): void {
     let received = 0;
     sock.on('data', (d: Buffer) => (received += d.length));
     sock.on('end', () => {
-      sock.end(JSON.stringify({ received }));
+      // The peer address as the server sees it: a NAT on the way shows here.
+      const peer = sock.remoteAddress;
+      sock.end(JSON.stringify({ received, peer }));
       server.close();
-      say({ received });
+      say({ received, peer });
     });
     sock.on('error', (e) => fail(e.message));
   });
@@ -53,8 +56,8 @@ function send(addr: string, port: number, bytes: number): void {
   sock.on('data', (d: Buffer) => (answer += d.toString()));
   sock.on('end', () => {
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    const { received } = JSON.parse(answer) as { received: number };
-    say({ sent: bytes, received, ms });
+    const { received, peer } = JSON.parse(answer) as { received: number; peer?: string };
+    say({ sent: bytes, received, ms, peer });
   });
   sock.on('error', (e) => fail(e.message));
 }

@@ -11,6 +11,8 @@ export interface TcpTransfer {
   readonly bytes: number;
   readonly ms: number;
   readonly mbitPerS: number;
+  /** The client's address as the server saw it (a NAT on the path rewrites it). */
+  readonly peer?: string;
 }
 
 export interface TcpTransferOptions {
@@ -40,9 +42,9 @@ export async function tcpTransfer(o: TcpTransferOptions): Promise<TcpTransfer> {
   try {
     await firstLine<{ listening: true }>(server, `tcp-probe server in ${o.server.ns}`);
     const client = spawnProbe(o.clientNs, ['send', o.server.address, port, String(o.bytes)]);
-    const r = await firstLine<{ sent: number; received: number; ms: number }>(client, `tcp-probe sender in ${o.clientNs}`);
+    const r = await firstLine<{ sent: number; received: number; ms: number; peer?: string }>(client, `tcp-probe sender in ${o.clientNs}`);
     if (r.received !== r.sent) throw new Error(`TCP transfer: sent ${r.sent} bytes, the server received ${r.received}`);
-    return { bytes: r.received, ms: r.ms, mbitPerS: (r.received * 8) / (r.ms * 1000) };
+    return { bytes: r.received, ms: r.ms, mbitPerS: (r.received * 8) / (r.ms * 1000), ...(r.peer ? { peer: r.peer.replace(/^::ffff:/, '') } : {}) };
   } finally {
     server.kill();
   }

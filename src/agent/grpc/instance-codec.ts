@@ -4,7 +4,8 @@
  */
 import type { ProtoReader } from '../../common/grpc/proto-reader.js';
 import type { InstanceSpec as InstanceMsg, InstanceSpec__Output } from '../../gen/srv6sfc/agent/v1/InstanceSpec.js';
-import type { InstanceSpec } from '../intent/node-intent.js';
+import type { InstanceSids as InstanceSidsMsg, InstanceSids__Output } from '../../gen/srv6sfc/agent/v1/InstanceSids.js';
+import type { InstanceSids, InstanceSpec } from '../intent/node-intent.js';
 import { functionFromProto, functionToProto } from './function-codec.js';
 
 export function instanceToProto(i: InstanceSpec): InstanceMsg {
@@ -13,7 +14,8 @@ export function instanceToProto(i: InstanceSpec): InstanceMsg {
     function: functionToProto(i.function),
     slot: i.slot,
     legs: i.legs,
-    sids: { dx4: i.sids.dx4 ?? '', dx6: i.sids.dx6 ?? '' },
+    sids: sidsToProto(i.sids),
+    returnSids: i.returnSids ? sidsToProto(i.returnSids) : null,
   };
 }
 
@@ -25,9 +27,14 @@ export function instanceFromProto(r: ProtoReader, m: InstanceSpec__Output, path:
     function: fn ? functionFromProto(r, fn, `${path}.function`) : { type: 'monitor' },
     slot: m.slot,
     legs: m.legs === 2 ? 2 : 1,
-    sids: {
-      ...(m.sids?.dx4 ? { dx4: m.sids.dx4 } : {}),
-      ...(m.sids?.dx6 ? { dx6: m.sids.dx6 } : {}),
-    },
+    sids: sidsFromProto(m.sids),
+    ...(m.returnSids ? { returnSids: sidsFromProto(m.returnSids) } : {}),
   };
 }
+
+const sidsToProto = (s: InstanceSids): InstanceSidsMsg => ({ dx4: s.dx4 ?? '', dx6: s.dx6 ?? '' });
+
+const sidsFromProto = (m: InstanceSids__Output | null): InstanceSids => ({
+  ...(m?.dx4 ? { dx4: m.dx4 } : {}),
+  ...(m?.dx6 ? { dx6: m.dx6 } : {}),
+});

@@ -19,13 +19,16 @@ import type { LocalSid__Output } from '../../gen/srv6sfc/agent/v1/LocalSid.js';
 import type { NodeIntent as IntentMsg, NodeIntent__Output } from '../../gen/srv6sfc/agent/v1/NodeIntent.js';
 import type { PortRange__Output } from '../../gen/srv6sfc/agent/v1/PortRange.js';
 import type { ProxySpec__Output } from '../../gen/srv6sfc/agent/v1/ProxySpec.js';
-import type { Classifier, EdgeChain, EdgeSettings, LocalSid, NodeIntent, ProxySpec } from '../intent/node-intent.js';
+import type { ReverseLists__Output } from '../../gen/srv6sfc/agent/v1/ReverseLists.js';
+import type { Classifier, EdgeChain, EdgeSettings, LocalSid, NodeIntent, ProxySpec, ReverseLists } from '../intent/node-intent.js';
 import { ADDRESS_FAMILY } from './address-family.js';
 import { behaviorFromProto, behaviorToProto } from './behavior-codec.js';
 import { instanceFromProto, instanceToProto } from './instance-codec.js';
 
 /** The two modes an edge chain may use (EdgeChain.mode). */
 const EDGE_MODE = new EnumTable({ encap: 'SEG6_MODE_ENCAP', 'encap.red': 'SEG6_MODE_ENCAP_RED' } as const satisfies Record<NonNullable<EdgeChain['mode']>, string>);
+/** EdgeChain.direction; unspecified = absent = forward. */
+const EDGE_DIRECTION = new EnumTable({ forward: 'EDGE_CHAIN_DIRECTION_FORWARD', return: 'EDGE_CHAIN_DIRECTION_RETURN' } as const satisfies Record<NonNullable<EdgeChain['direction']>, string>);
 
 export function intentToProto(i: NodeIntent): IntentMsg {
   return {
@@ -39,6 +42,7 @@ export function intentToProto(i: NodeIntent): IntentMsg {
       segments: [...c.segments],
       segmentsIpv6: [...(c.segmentsIpv6 ?? [])],
       mode: c.mode ? EDGE_MODE.toProto(c.mode) : 'SEG6_MODE_UNSPECIFIED',
+      direction: c.direction ? EDGE_DIRECTION.toProto(c.direction) : 'EDGE_CHAIN_DIRECTION_UNSPECIFIED',
       classifiers: c.classifiers.map((k) => ({
         dst: k.dst,
         src: k.src ?? '',
@@ -57,6 +61,7 @@ export function intentToProto(i: NodeIntent): IntentMsg {
       continuationIpv6: [...(p.continuationIpv6 ?? [])],
       dev: p.dev,
       families: (p.families ?? []).map((f) => ADDRESS_FAMILY.toProto(f)),
+      reverse: p.reverse ? { ipv4: [...(p.reverse.ipv4 ?? [])], ipv6: [...(p.reverse.ipv6 ?? [])] } : null,
     })),
   };
 }
@@ -117,8 +122,10 @@ function readClassifier(r: ProtoReader, m: Classifier__Output, path: string): Cl
 
 function readEdgeChain(r: ProtoReader, m: EdgeChain__Output, path: string): EdgeChain {
   const mode = r.optionalEnum(`${path}.mode`, m.mode, EDGE_MODE.fromProto);
+  const direction = r.optionalEnum(`${path}.direction`, m.direction, EDGE_DIRECTION.fromProto);
   return {
     chain: r.required(`${path}.chain`, m.chain),
+    ...(direction ? { direction } : {}),
     id: m.id,
     dev: r.required(`${path}.dev`, m.dev),
     segments: r.strings(`${path}.segments`, m.segments),
@@ -146,5 +153,13 @@ function readProxy(r: ProtoReader, m: ProxySpec__Output, path: string): ProxySpe
     ...(m.continuationIpv6.length > 0 ? { continuationIpv6: r.strings(`${path}.continuation_ipv6`, m.continuationIpv6) } : {}),
     dev: r.required(`${path}.dev`, m.dev),
     ...(families.length > 0 ? { families } : {}),
+    ...(m.reverse ? { reverse: readReverse(r, m.reverse, `${path}.reverse`) } : {}),
+  };
+}
+
+function readReverse(r: ProtoReader, m: ReverseLists__Output, path: string): ReverseLists {
+  return {
+    ...(m.ipv4.length > 0 ? { ipv4: r.strings(`${path}.ipv4`, m.ipv4) } : {}),
+    ...(m.ipv6.length > 0 ? { ipv6: r.strings(`${path}.ipv6`, m.ipv6) } : {}),
   };
 }

@@ -48,8 +48,14 @@ export interface Classifier {
 }
 
 export interface EdgeChain {
-  /** The chain's name (identity, e.g. `web`). */
+  /** The chain's name (identity with `direction`, e.g. `web`). */
   readonly chain: string;
+  /**
+   * Default `forward`: traffic entering the chain. `return`: replies to a NAT's address, steered
+   * back to the NAT instance at the chain's egress. A node may hold both of one chain (when it is
+   * the chain's ingress and egress), so the two are distinct items.
+   */
+  readonly direction?: 'forward' | 'return';
   /** Numeric id of the chain on this node (1..2^23): nexthop ids, tables and rule priorities derive from it. */
   readonly id: number;
   /** Device encapsulated packets leave by (towards the first SID). */
@@ -85,7 +91,18 @@ export interface InstanceSpec {
   /** 1: traffic enters and leaves by one leg; 2: an in leg and an out leg. */
   readonly legs: 1 | 2;
   /** SIDs that steer traffic into the instance (SR-unaware attachment): End.DX4 and/or End.DX6. */
-  readonly sids: { readonly dx4?: string; readonly dx6?: string };
+  readonly sids: InstanceSids;
+  /**
+   * NAT return path (two legs only): End.DX4 / End.DX6 SIDs into the instance's *out* leg, for
+   * replies to its NAT address. They enter by the out leg and leave by the in leg, where the
+   * proxy's `reverse` lists take them back.
+   */
+  readonly returnSids?: InstanceSids;
+}
+
+export interface InstanceSids {
+  readonly dx4?: string;
+  readonly dx6?: string;
 }
 
 export interface ProxySpec {
@@ -101,4 +118,15 @@ export interface ProxySpec {
   readonly dev: string;
   /** Address families to proxy (default both). */
   readonly families?: readonly Family[];
+  /**
+   * NAT return path (two-leg instances only): what leaves the instance by its *in* leg (the
+   * de-NATed replies) is encapsulated with these, per family — the ingress's decap SID, or the
+   * return SID of an earlier NAT of the chain. A family without a list gets no reverse proxy.
+   */
+  readonly reverse?: ReverseLists;
+}
+
+export interface ReverseLists {
+  readonly ipv4?: readonly string[];
+  readonly ipv6?: readonly string[];
 }

@@ -24,3 +24,17 @@ export const proxyTable = (slot: number): number => 0x53c00000 + slot;
 export const PROXY_IIF_RULE_PRIORITY = 4100;
 /** `to <leg space> lookup main` ahead of the iif rules: traffic for the legs themselves routes normally. */
 export const LEG_SPACE_RULE_PRIORITY = 4000;
+
+/**
+ * The static proxy's reverse side (NAT return path) of the instance in `slot`: a table holding the
+ * reverse list, chosen by `iif <in leg>`. Tables sit right after the proxy tables' 8,192.
+ */
+export const reverseProxyTable = (slot: number): number => 0x53c00000 + (MAX_SLOT + 1) + slot;
+export const REVERSE_IIF_RULE_PRIORITY = 4200;
+
+/**
+ * Inside a two-leg instance: what enters by the out leg (a NAT's replies) leaves by the in leg,
+ * through this table (the instance's own namespace: the number is free there).
+ */
+export const INSTANCE_RETURN_TABLE = 100;
+export const INSTANCE_RETURN_RULE_PRIORITY = 1000;

@@ -7,11 +7,12 @@ import { type Family, canonicalPrefix, parsePrefix } from '../../common/ip.js';
 import type { Nexthop } from '../../dataplane/seg6/nexthop.js';
 import type { Route } from '../../dataplane/seg6/route.js';
 import type { Rule } from '../../dataplane/seg6/rule.js';
-import type { EdgeChain, InstanceSpec, NodeIntent } from '../intent/node-intent.js';
+import { edgeChainKey } from '../intent/edge-chain-key.js';
+import type { EdgeChain, InstanceSids, InstanceSpec, NodeIntent } from '../intent/node-intent.js';
 import type { ItemKind, ItemResult } from '../reconcile/types.js';
 import { edgeRuleset } from './edge-ruleset.js';
 import { chainNexthopId, chainTable, classifierRulePriority } from './ids.js';
-import { instanceLegs } from './leg-addressing.js';
+import { type LegAddresses, instanceLegs } from './leg-addressing.js';
 import { staticProxy } from '../proxy/static-proxy.js';
 import {
   type NodeContext,
@@ -71,10 +72,12 @@ export function planNode(intent: NodeIntent, ctx: NodeContext): NodePlan {
     if (v.list.length) return reject('instance', key, v);
     if (instanceById.has(s.id)) return conflict('instance', key, `${path}.id`, `instance '${s.id}' is listed twice`);
     if (slots.has(s.slot)) return conflict('instance', key, `${path}.slot`, `slot ${s.slot} is already used by instance '${slots.get(s.slot)}'`);
-    for (const sid of [s.sids.dx4, s.sids.dx6]) {
-      if (sid !== undefined && sidOwner.has(canonicalPrefix(sid))) return conflict('instance', key, `${path}.sids`, `SID ${sid} is already used by ${sidOwner.get(canonicalPrefix(sid))}`);
+    const own = instanceSids(s);
+    for (const sid of own) {
+      if (sidOwner.has(canonicalPrefix(sid))) return conflict('instance', key, `${path}.sids`, `SID ${sid} is already used by ${sidOwner.get(canonicalPrefix(sid))}`);
     }
-    for (const sid of [s.sids.dx4, s.sids.dx6]) if (sid !== undefined) sidOwner.set(canonicalPrefix(sid), `instance ${s.id}`);
+    if (new Set(own.map(canonicalPrefix)).size !== own.length) return conflict('instance', key, `${path}.returnSids`, 'a return SID repeats one of the instance\'s SIDs');
+    for (const sid of own) sidOwner.set(canonicalPrefix(sid), `instance ${s.id}`);
     instances.push(s);
     instanceById.set(s.id, s);
     slots.set(s.slot, s.id);
@@ -89,16 +92,9 @@ export function planNode(intent: NodeIntent, ctx: NodeContext): NodePlan {
   for (const s of instances) {
     const item = { kind: 'instance' as const, key: s.id };
     const legs = instanceLegs(s.slot, s.legs);
-    // End.DX4/DX6 resolve the neighbour of the *inner* destination on a connected leg (measured):
-    // a host route to the instance with itself as gateway makes them resolve the instance instead.
-    if (s.sids.dx4 !== undefined) sidRoutes.push({ item, object: { family: 4, dst: `${legs.in.instance4}/32`, via: legs.in.instance4, dev: legs.in.hostDev } });
-    if (s.sids.dx6 !== undefined) sidRoutes.push({ item, object: { family: 6, dst: `${legs.in.instance6}/128`, via: legs.in.instance6, dev: legs.in.hostDev } });
-    if (s.sids.dx4 !== undefined) {
-      sidRoutes.push({ item, object: { family: 6, dst: `${s.sids.dx4}/128`, dev: legs.in.hostDev, encap: { type: 'seg6local', behavior: { action: 'End.DX4', nh4: legs.in.instance4 }, count: true } } });
-    }
-    if (s.sids.dx6 !== undefined) {
-      sidRoutes.push({ item, object: { family: 6, dst: `${s.sids.dx6}/128`, dev: legs.in.hostDev, encap: { type: 'seg6local', behavior: { action: 'End.DX6', nh6: legs.in.instance6 }, count: true } } });
-    }
+    sidRoutes.push(...legSids(item, legs.in, s.sids));
+    // The NAT return path: replies to the NAT's address enter by the out leg (validated: two legs).
+    if (s.returnSids && legs.out) sidRoutes.push(...legSids(item, legs.out, s.returnSids));
   }
 
   (intent.localSids ?? []).forEach((s, i) => {
@@ -144,18 +140,18 @@ export function planNode(intent: NodeIntent, ctx: NodeContext): NodePlan {
   const classifierOwner = new Map<string, string>();
   (intent.edgeChains ?? []).forEach((c, i) => {
     const path = `edgeChains[${i}]`;
-    const key = String(c?.chain);
+    const key = c ? edgeChainKey(c) : 'undefined';
     const v = validateEdgeChain(c, path, nodeCtx);
     if (v.list.length) return reject('edgeChain', key, v);
-    if (chainNames.has(c.chain)) return conflict('edgeChain', key, `${path}.chain`, `chain '${c.chain}' is listed twice`);
+    if (chainNames.has(key)) return conflict('edgeChain', key, `${path}.chain`, `chain '${key}' is listed twice`);
     if (chainIds.has(c.id)) return conflict('edgeChain', key, `${path}.id`, `id ${c.id} is already used by chain '${chainIds.get(c.id)}'`);
     const keys = c.classifiers.map(classifierKey);
     const clash = keys.findIndex((k) => classifierOwner.has(k));
     if (clash !== -1) return conflict('edgeChain', key, `${path}.classifiers[${clash}]`, `overlaps a classifier of chain '${classifierOwner.get(keys[clash]!)}'`);
     if (new Set(keys).size !== keys.length) return conflict('edgeChain', key, `${path}.classifiers`, 'lists the same classifier twice');
-    keys.forEach((k) => classifierOwner.set(k, c.chain));
-    chainNames.add(c.chain);
-    chainIds.set(c.id, c.chain);
+    keys.forEach((k) => classifierOwner.set(k, key));
+    chainNames.add(key);
+    chainIds.set(c.id, key);
     planChain(c, nexthops, classifierRoutes, classifierRules);
     planned.push({ kind: 'edgeChain', key });
   });
@@ -185,6 +181,26 @@ export function planNode(intent: NodeIntent, ctx: NodeContext): NodePlan {
   };
 }
 
+/** Every SID of an instance: its in-leg SIDs, then its return SIDs. */
+const instanceSids = (s: InstanceSpec): string[] =>
+  [s.sids.dx4, s.sids.dx6, s.returnSids?.dx4, s.returnSids?.dx6].filter((x): x is string => x !== undefined);
+
+/** End.DX4/DX6 SIDs into one leg of an instance, with the host routes they need. */
+function legSids(item: Owned<Route>['item'], leg: LegAddresses, sids: InstanceSids): Owned<Route>[] {
+  const out: Owned<Route>[] = [];
+  // End.DX4/DX6 resolve the neighbour of the *inner* destination on a connected leg (measured):
+  // a host route to the instance with itself as gateway makes them resolve the instance instead.
+  if (sids.dx4 !== undefined) out.push({ item, object: { family: 4, dst: `${leg.instance4}/32`, via: leg.instance4, dev: leg.hostDev } });
+  if (sids.dx6 !== undefined) out.push({ item, object: { family: 6, dst: `${leg.instance6}/128`, via: leg.instance6, dev: leg.hostDev } });
+  if (sids.dx4 !== undefined) {
+    out.push({ item, object: { family: 6, dst: `${sids.dx4}/128`, dev: leg.hostDev, encap: { type: 'seg6local', behavior: { action: 'End.DX4', nh4: leg.instance4 }, count: true } } });
+  }
+  if (sids.dx6 !== undefined) {
+    out.push({ item, object: { family: 6, dst: `${sids.dx6}/128`, dev: leg.hostDev, encap: { type: 'seg6local', behavior: { action: 'End.DX6', nh6: leg.instance6 }, count: true } } });
+  }
+  return out;
+}
+
 /** Classifiers collide when they select the same traffic: same canonical selectors. */
 function classifierKey(k: EdgeChain['classifiers'][number]): string {
   return JSON.stringify([
@@ -198,7 +214,7 @@ function classifierKey(k: EdgeChain['classifiers'][number]): string {
 }
 
 function planChain(c: EdgeChain, nexthops: Owned<Nexthop>[], routes: Owned<Route>[], rules: Owned<Rule>[]): void {
-  const item = { kind: 'edgeChain' as const, key: c.chain };
+  const item = { kind: 'edgeChain' as const, key: edgeChainKey(c) };
   const families = new Set(c.classifiers.map(classifierFamily));
   for (const family of [4, 6] as const) {
     if (!families.has(family)) continue;

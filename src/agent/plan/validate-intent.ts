@@ -77,6 +77,7 @@ export function validateEdgeChain(c: EdgeChain, path: string, ctx: NodeContext):
   checkSegmentList(v, path, c.segments, { extraSlots: 0 });
   if (c.segmentsIpv6 !== undefined) checkListAs(v, `${path}.segmentsIpv6`, c.segmentsIpv6);
   if (c.mode !== undefined && c.mode !== 'encap' && c.mode !== 'encap.red') v.add(`${path}.mode`, "must be 'encap' or 'encap.red'");
+  if (c.direction !== undefined && c.direction !== 'forward' && c.direction !== 'return') v.add(`${path}.direction`, "must be 'forward' or 'return'");
   if (!Array.isArray(c.classifiers) || c.classifiers.length === 0) v.add(`${path}.classifiers`, 'must list at least one classifier');
   else {
     const ruled = c.classifiers.filter((k) => !isDstOnly(k)).length;
@@ -130,6 +131,13 @@ export function validateInstance(s: InstanceSpec, path: string, ctx: NodeContext
   if (sids.dx4 === undefined && sids.dx6 === undefined) v.add(`${path}.sids`, 'needs a dx4 and/or a dx6 SID to steer traffic into the instance');
   if (sids.dx4 !== undefined) checkSid(v, `${path}.sids.dx4`, sids.dx4, ctx);
   if (sids.dx6 !== undefined) checkSid(v, `${path}.sids.dx6`, sids.dx6, ctx);
+  const ret = s.returnSids;
+  if (ret !== undefined) {
+    // The return SIDs lead into the out leg; a one-leg instance has none.
+    if (s.legs !== 2 && (ret.dx4 !== undefined || ret.dx6 !== undefined)) v.add(`${path}.returnSids`, 'needs an instance with two legs (the return SIDs lead into the out leg)');
+    if (ret.dx4 !== undefined) checkSid(v, `${path}.returnSids.dx4`, ret.dx4, ctx);
+    if (ret.dx6 !== undefined) checkSid(v, `${path}.returnSids.dx6`, ret.dx6, ctx);
+  }
   return v;
 }
 
@@ -142,6 +150,12 @@ export function validateProxy(p: ProxySpec, path: string, ctx: NodeContext, inst
   if (!Array.isArray(p.continuation)) v.add(`${path}.continuation`, 'must list the SIDs after this function');
   checkDev(v, `${path}.dev`, p.dev, ctx);
   for (const f of p.families ?? []) if (f !== 4 && f !== 6) v.add(`${path}.families`, 'must be 4 and/or 6');
+  if (p.reverse !== undefined) {
+    // The reverse proxy selects the in leg; with one leg that is where the forward proxy listens.
+    if (instances.get(p.instance)?.legs === 1) v.add(`${path}.reverse`, 'needs an instance with two legs (replies leave by the in leg)');
+    if (p.reverse.ipv4 !== undefined) checkListAs(v, `${path}.reverse.ipv4`, p.reverse.ipv4);
+    if (p.reverse.ipv6 !== undefined) checkListAs(v, `${path}.reverse.ipv6`, p.reverse.ipv6);
+  }
   return v;
 }
 

@@ -3,9 +3,13 @@
  * selected by `ip rule iif <return leg>` into a per-instance table whose default route re-encapsulates
  * it with the chain's continuation (`encap seg6 mode encap.red segs <rest of the list>`). Works on
  * every kernel, at the price of per-chain state on the function's node (measured 8.8–10 Gbit/s).
+ * A NAT's proxy also has a reverse side: `ip rule iif <in leg>` into a second table that sends the
+ * replies the NAT de-translated back towards the chain's ingress.
  */
 import type { Family } from '../../common/ip.js';
-import { LEG_SPACE_RULE_PRIORITY, PROXY_IIF_RULE_PRIORITY, proxyTable } from '../plan/ids.js';
+import type { Route } from '../../dataplane/seg6/route.js';
+import type { Rule } from '../../dataplane/seg6/rule.js';
+import { LEG_SPACE_RULE_PRIORITY, PROXY_IIF_RULE_PRIORITY, REVERSE_IIF_RULE_PRIORITY, proxyTable, reverseProxyTable } from '../plan/ids.js';
 import { LEG_SPACE } from '../plan/leg-addressing.js';
 import type { ProxyObjects, SrProxy } from './sr-proxy.js';
 
@@ -17,16 +21,27 @@ export const staticProxy: SrProxy = {
     const iif = (legs.out ?? legs.in).hostDev;
     const table = proxyTable(slot);
     const families = spec.families ?? ([4, 6] as const);
-    return {
-      routes: families.map((family) => ({
-        family,
-        dst: DEFAULT_DST[family],
-        table,
-        dev: spec.dev,
-        encap: { type: 'seg6', mode: 'encap.red', segments: family === 6 && spec.continuationIpv6 ? spec.continuationIpv6 : spec.continuation },
-      })),
-      rules: families.map((family) => ({ family, priority: PROXY_IIF_RULE_PRIORITY, iif, table })),
-    };
+    const routes: Route[] = families.map((family) => ({
+      family,
+      dst: DEFAULT_DST[family],
+      table,
+      dev: spec.dev,
+      encap: { type: 'seg6', mode: 'encap.red', segments: family === 6 && spec.continuationIpv6 ? spec.continuationIpv6 : spec.continuation },
+    }));
+    const rules: Rule[] = families.map((family) => ({ family, priority: PROXY_IIF_RULE_PRIORITY, iif, table }));
+    // NAT return path: the de-NATed replies leave the instance by its in leg and go back the
+    // same way, in a table of their own (validated: two legs, so the in leg is not the iif above).
+    const reverse = spec.reverse;
+    if (reverse && legs.out) {
+      const rtable = reverseProxyTable(slot);
+      for (const family of [4, 6] as const) {
+        const segments = family === 4 ? reverse.ipv4 : reverse.ipv6;
+        if (segments === undefined) continue;
+        routes.push({ family, dst: DEFAULT_DST[family], table: rtable, dev: spec.dev, encap: { type: 'seg6', mode: 'encap.red', segments } });
+        rules.push({ family, priority: REVERSE_IIF_RULE_PRIORITY, iif: legs.in.hostDev, table: rtable });
+      }
+    }
+    return { routes, rules };
   },
   shared(): ProxyObjects {
     // Traffic for the legs themselves (neighbour resolution, the DX4/DX6 host routes) routes

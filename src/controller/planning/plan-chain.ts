@@ -16,12 +16,13 @@ import { classifiersOf, isDstOnly } from './classifiers.js';
 import { decapKind, decapMode } from './decap.js';
 import { type PlanFailure, failure } from './failures.js';
 import type { ChainItems, ClassifierClaims } from './node-parts.js';
-import { chainOwner, decapOwner, instanceOwner, instanceSidKind, instanceSidOwner } from './owners.js';
+import { returnClassifiers, reverseTargets, snatHops, steeredHops } from './nat-return.js';
+import { chainOwner, decapOwner, instanceOwner, instanceSidKind, instanceSidOwner, returnChainOwner, returnSidKind, returnSidOwner } from './owners.js';
 import { placeFunctions } from './placement.js';
 import { type FamilySids, staticProxyLists, travelPath } from './segments.js';
 import type { PathMetric } from './topology.js';
 import { DEFAULT_VIMS, type VimRegistry } from '../vim/vim-adapter.js';
-import type { ChainPlan, PlanChainInput, PlannedInstance } from './types.js';
+import type { ChainPlan, NatReturn, PlanChainInput, PlannedInstance } from './types.js';
 
 export interface ChainContext {
   readonly nodes: ReadonlyMap<string, NodeRecord>;
@@ -38,8 +39,8 @@ export type ChainPlanned =
       readonly ok: true;
       readonly plan: ChainPlan;
       readonly items: ChainItems;
-      /** The ingress classifiers' keys, to claim once the chain is committed. */
-      readonly classifierKeys: readonly string[];
+      /** Classifier keys per node (the ingress's, the egress's NAT return path), to claim once the chain is committed. */
+      readonly claims: readonly { readonly node: string; readonly keys: readonly string[] }[];
     }
   | { readonly ok: false; readonly failure: PlanFailure };
 
@@ -100,6 +101,19 @@ export function planChain(chain: PlanChainInput, ctx: ChainContext): ChainPlanne
   }
   const holder = ctx.claims.holder(ingress.name, classifierKeys);
   if (holder !== undefined) return fail(failure('ClassifierConflict', `selects traffic chain ${holder} already selects at node ${ingress.name}`, 'spec.ingress.match'));
+  // NAT return path: the egress steers replies to the NATs' addresses (nat-return.ts).
+  const hops = snatHops(functionSpecs, families);
+  const steered = steeredHops(hops);
+  const back = returnClassifiers(steered);
+  for (const [k, key] of back.keys.entries()) {
+    const h = steered[k]!;
+    const field = `spec.functions[${h.index}].config.toAddress`;
+    const other = ctx.claims.holder(egress.name, [key]);
+    if (other !== undefined) return fail(failure('ClassifierConflict', `replies to ${h.address} cannot come back: chain ${other} already selects traffic to it at egress node ${egress.name}`, field));
+    if (egress.name === ingress.name && classifierKeys.includes(key)) {
+      return fail(failure('ClassifierConflict', `replies to ${h.address} cannot come back: the chain itself selects traffic to it at node ${egress.name}`, field));
+    }
+  }
 
   // --- placement ---------------------------------------------------------------------------
   const placed = placeFunctions(name, spec, {
@@ -146,6 +160,26 @@ export function planChain(chain: PlanChainInput, ctx: ChainContext): ChainPlanne
     functionSids.push(byFamily);
     instances.push({ function: fn.name, node, id: inst.value.id, sids, slot: inst.value.slot, sticky });
   }
+  const returnSids: string[] = [];
+  for (const h of hops) {
+    const fn = spec.functions[h.index]!;
+    const sid = book.sid(placed.placements[h.index]!.node, returnSidOwner(name, fn.name, returnSidKind(h.family)));
+    if (!sid.ok) return exhausted(sid.message, `spec.functions[${h.index}]`);
+    returnSids.push(sid.value);
+  }
+  const ingressSids: Partial<Record<Family, string>> = {};
+  for (const f of new Set(hops.map((h) => h.family))) {
+    // Always End.DX4/DX6: the ingress's customers are in its main table (its classifiers are).
+    const sid = book.sid(ingress.name, decapOwner(ingress.name, f === 4 ? 'dx4' : 'dx6'));
+    if (!sid.ok) return exhausted(sid.message, 'spec.ingress.node');
+    ingressSids[f] = sid.value;
+  }
+  let returnChainId: number | undefined;
+  if (hops.length > 0) {
+    const id = book.chainId(egress.name, returnChainOwner(name));
+    if (!id.ok) return exhausted(id.message, 'spec.egress.node');
+    returnChainId = id.value;
+  }
 
   // --- lists and items ---------------------------------------------------------------------
   const segments: { ipv4?: readonly string[]; ipv6?: readonly string[] } = {};
@@ -168,13 +202,25 @@ export function planChain(chain: PlanChainInput, ctx: ChainContext): ChainPlanne
     ...(v6 ? { segmentsIpv6: v6.ingress } : {}),
     classifiers,
   };
+  const nexts = reverseTargets(hops, returnSids, ingressSids);
+  const natReturns: NatReturn[] = hops.map((h, k) => ({
+    function: spec.functions[h.index]!.name,
+    node: placed.placements[h.index]!.node,
+    family: h.family,
+    address: h.address,
+    sid: returnSids[k]!,
+    next: nexts[k]!,
+  }));
   const instanceItems: { node: string; item: InstanceSpec }[] = [];
   const proxyItems: { node: string; item: ProxySpec }[] = [];
   for (const [i, inst] of instances.entries()) {
     const host = ctx.nodes.get(inst.node)!;
     // Placement only chose nodes some VIM serves: that VIM says what the node's intent carries.
     const vim = (ctx.vims ?? DEFAULT_VIMS).forNode(host, spec.functions[i]!.type)!;
-    instanceItems.push({ node: inst.node, item: vim.realize({ id: inst.id, function: functionSpecs[i]!, slot: inst.slot, legs: 2, sids: inst.sids }) });
+    // A NAT's return SID (into its out leg) and where its de-NATed replies go (its in leg's reverse list).
+    const ret = natReturns.find((r) => r.function === inst.function);
+    const returnSidsItem = ret ? { returnSids: ret.family === 4 ? { dx4: ret.sid } : { dx6: ret.sid } } : {};
+    instanceItems.push({ node: inst.node, item: vim.realize({ id: inst.id, function: functionSpecs[i]!, slot: inst.slot, legs: 2, sids: inst.sids, ...returnSidsItem }) });
     proxyItems.push({
       node: inst.node,
       item: {
@@ -184,6 +230,27 @@ export function planChain(chain: PlanChainInput, ctx: ChainContext): ChainPlanne
         ...(v6 ? { continuationIpv6: v6.continuations[i]! } : {}),
         dev: host.coreInterface!,
         families: [...families],
+        ...(ret ? { reverse: ret.family === 4 ? { ipv4: [ret.next] } : { ipv6: [ret.next] } } : {}),
+      },
+    });
+  }
+  const edgeChains: { node: string; item: EdgeChain }[] = [{ node: ingress.name, item: edgeChain }];
+  if (returnChainId !== undefined) {
+    const sidOf = (f: Family) => {
+      const h = steered.find((x) => x.family === f);
+      return h === undefined ? undefined : returnSids[hops.indexOf(h)];
+    };
+    const [s4, s6] = [sidOf(4), sidOf(6)];
+    edgeChains.push({
+      node: egress.name,
+      item: {
+        chain: name,
+        direction: 'return',
+        id: returnChainId,
+        dev: egress.coreInterface,
+        segments: [(s4 ?? s6)!],
+        ...(s4 !== undefined && s6 !== undefined ? { segmentsIpv6: [s6] } : {}),
+        classifiers: back.classifiers,
       },
     });
   }
@@ -200,8 +267,12 @@ export function planChain(chain: PlanChainInput, ctx: ChainContext): ChainPlanne
       path,
       instances,
       retired: book.instancesAtStart(name).filter((p) => !instances.some((i) => i.function === p.function && i.node === p.node)),
+      ...(returnChainId !== undefined ? { returnPath: { egressChainId: returnChainId, ingressSids, nats: natReturns } } : {}),
     },
-    items: { edgeChains: [{ node: ingress.name, item: edgeChain }], instances: instanceItems, proxies: proxyItems },
-    classifierKeys,
+    items: { edgeChains, instances: instanceItems, proxies: proxyItems },
+    claims: [
+      { node: ingress.name, keys: classifierKeys },
+      { node: egress.name, keys: back.keys },
+    ],
   };
 }

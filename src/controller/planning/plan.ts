@@ -54,7 +54,7 @@ export function plan(input: PlanInput): PlanOutput {
     const r = planChain(chain, ctx);
     if (r.ok) {
       book.commit();
-      claims.claim(r.plan.ingress.node, r.classifierKeys, chain.name);
+      for (const c of r.claims) claims.claim(c.node, c.keys, chain.name);
       parts.add(r.items);
       outcomes[chain.name] = { ok: true, plan: r.plan };
       continue;

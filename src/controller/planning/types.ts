@@ -61,6 +61,31 @@ export interface ChainPlan {
    * reports them as deleted.
    */
   readonly retired: readonly InstanceRef[];
+  /** NAT return paths (snat functions only; nat-return.ts); absent when the chain has none. */
+  readonly returnPath?: ReturnPath;
+}
+
+/** How replies to a chain's NAT addresses come back (nat-return.ts). */
+export interface ReturnPath {
+  /** Id of the egress's `direction: return` edge chain, which steers the addresses. */
+  readonly egressChainId: number;
+  /** The ingress's decap SIDs the replies end at, per family. */
+  readonly ingressSids: FamilySids;
+  /** Per snat function, in chain order. */
+  readonly nats: readonly NatReturn[];
+}
+
+export interface NatReturn {
+  readonly function: string;
+  /** The NAT instance's node. */
+  readonly node: string;
+  readonly family: Family;
+  /** The NAT's address (canonical). */
+  readonly address: string;
+  /** End.DX4 / End.DX6 into the instance's out leg. */
+  readonly sid: string;
+  /** Where the de-NATed replies go: an earlier NAT's return SID, or the ingress's decap SID. */
+  readonly next: string;
 }
 
 export type ChainOutcome =

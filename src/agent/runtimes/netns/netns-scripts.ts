@@ -14,6 +14,7 @@
  */
 import { nftRuleset } from '../../functions/nft-ruleset.js';
 import type { FunctionSpec } from '../../functions/function-spec.js';
+import { INSTANCE_RETURN_RULE_PRIORITY, INSTANCE_RETURN_TABLE } from '../../plan/ids.js';
 import type { InstanceLegs, LegAddresses } from '../../plan/leg-addressing.js';
 
 /** Instance namespaces: `sfc-<node>.<instanceId>` (neither contains a dot, so no two collide); a lab finds a node's by the prefix `sfc-<node>.`. */
@@ -83,7 +84,7 @@ export function instanceSysctlLines(devs: readonly string[]): string[] {
   return set.map(([k, v]) => `echo ${v} > /proc/sys/${k}`);
 }
 
-/** Instance side `ip -batch` lines: leg addresses, default routes via the out leg, responder's local delivery. */
+/** Instance side `ip -batch` lines: leg addresses, default routes via the out leg, the return rule, responder's local delivery. */
 export function instanceIpLines(fn: FunctionSpec, legs: InstanceLegs, opts: { lo: boolean }): string[] {
   const lines = opts.lo ? ['link set lo up'] : [];
   for (const l of legList(legs)) {
@@ -91,9 +92,22 @@ export function instanceIpLines(fn: FunctionSpec, legs: InstanceLegs, opts: { lo
   }
   const out = outLeg(legs);
   lines.push(`route add default via ${out.host4} dev ${out.instanceDev}`, `route add default via ${out.host6} dev ${out.instanceDev}`);
+  if (legs.out) lines.push(...returnRouteLines(legs), returnRuleLine(legs));
   if (fn.type === 'responder') lines.push(...responderRules(legs, '127.0.0.0/8'), 'route add local 0.0.0.0/0 dev lo');
   return lines;
 }
+
+/**
+ * What enters a two-leg instance by its out leg leaves by its in leg: a NAT's replies (sent to its
+ * address, de-translated by conntrack) go back the way the flow came, to the node's reverse proxy.
+ * Every two-leg instance gets it (nothing else enters by the out leg), so reconfiguring an
+ * instance into a NAT needs no respawn.
+ */
+function returnRouteLines(legs: InstanceLegs): string[] {
+  return [`route add table ${INSTANCE_RETURN_TABLE} default via ${legs.in.host4} dev ${legs.in.instanceDev}`, `route add table ${INSTANCE_RETURN_TABLE} default via ${legs.in.host6} dev ${legs.in.instanceDev}`];
+}
+
+const returnRuleLine = (legs: InstanceLegs): string => `rule add pref ${INSTANCE_RETURN_RULE_PRIORITY} iif ${outLeg(legs).instanceDev} lookup ${INSTANCE_RETURN_TABLE}`;
 
 function responderRules(legs: InstanceLegs, loopback: string): string[] {
   const P = RESPONDER_RULE_PRIORITY;
@@ -108,8 +122,9 @@ function responderRules(legs: InstanceLegs, loopback: string): string[] {
 
 /** IPv6 rules need `ip -6` (a batch line cannot choose the family of `rule add`). Run after the v4 batch (lo up). */
 export function instanceIp6Lines(fn: FunctionSpec, legs: InstanceLegs): string[] {
-  if (fn.type !== 'responder') return [];
-  return [...responderRules(legs, '::1/128'), 'route add local ::/0 dev lo'];
+  const lines = legs.out ? [returnRuleLine(legs)] : [];
+  if (fn.type === 'responder') lines.push(...responderRules(legs, '::1/128'), 'route add local ::/0 dev lo');
+  return lines;
 }
 
 export interface InstanceScriptOptions {
@@ -131,7 +146,7 @@ export function instanceScript(o: InstanceScriptOptions): string {
   if (o.sysctls) parts.push(...instanceSysctlLines(legList(o.legs).map((l) => l.instanceDev)));
   const ipLines = [...(o.preIp ?? []), ...instanceIpLines(o.fn, o.legs, { lo: o.lo })];
   const ip6 = instanceIp6Lines(o.fn, o.legs);
-  // `ip -batch` runs in the background while nft loads; the IPv6 batch (responders) needs lo up first.
+  // `ip -batch` runs in the background while nft loads; the IPv6 batch (rules) runs after it (lo up first).
   if (ip6.length === 0) parts.push(heredoc('ip -batch -', EOF.ip, ipLines, '&'), '__sfc_ip=$!');
   else parts.push(`{\n${heredoc('ip -batch -', EOF.ip, ipLines)}\n${heredoc('ip -6 -batch -', EOF.ip6, ip6)}\n} &`, '__sfc_ip=$!');
   parts.push(heredoc('nft -f -', EOF.nft, nftRuleset(o.fn, instanceInterfaces(o.legs))));

@@ -3,6 +3,7 @@
 
 import type { Seg6Mode as _srv6sfc_agent_v1_Seg6Mode, Seg6Mode__Output as _srv6sfc_agent_v1_Seg6Mode__Output } from '../../../srv6sfc/agent/v1/Seg6Mode.js';
 import type { Classifier as _srv6sfc_agent_v1_Classifier, Classifier__Output as _srv6sfc_agent_v1_Classifier__Output } from '../../../srv6sfc/agent/v1/Classifier.js';
+import type { EdgeChainDirection as _srv6sfc_agent_v1_EdgeChainDirection, EdgeChainDirection__Output as _srv6sfc_agent_v1_EdgeChainDirection__Output } from '../../../srv6sfc/agent/v1/EdgeChainDirection.js';
 
 export interface EdgeChain {
   'chain'?: (string);
@@ -12,6 +13,7 @@ export interface EdgeChain {
   'mode'?: (_srv6sfc_agent_v1_Seg6Mode);
   'classifiers'?: (_srv6sfc_agent_v1_Classifier)[];
   'segmentsIpv6'?: (string)[];
+  'direction'?: (_srv6sfc_agent_v1_EdgeChainDirection);
 }
 
 export interface EdgeChain__Output {
@@ -22,4 +24,5 @@ export interface EdgeChain__Output {
   'mode': (_srv6sfc_agent_v1_Seg6Mode__Output);
   'classifiers': (_srv6sfc_agent_v1_Classifier__Output)[];
   'segmentsIpv6': (string)[];
+  'direction': (_srv6sfc_agent_v1_EdgeChainDirection__Output);
 }

@@ -10,6 +10,7 @@ export interface InstanceSpec {
   'slot'?: (number);
   'legs'?: (number);
   'sids'?: (_srv6sfc_agent_v1_InstanceSids | null);
+  'returnSids'?: (_srv6sfc_agent_v1_InstanceSids | null);
 }
 
 export interface InstanceSpec__Output {
@@ -18,4 +19,5 @@ export interface InstanceSpec__Output {
   'slot': (number);
   'legs': (number);
   'sids': (_srv6sfc_agent_v1_InstanceSids__Output | null);
+  'returnSids': (_srv6sfc_agent_v1_InstanceSids__Output | null);
 }

@@ -2,6 +2,7 @@
 // Original file: proto/srv6sfc/agent/v1/node_intent.proto
 
 import type { AddressFamily as _srv6sfc_agent_v1_AddressFamily, AddressFamily__Output as _srv6sfc_agent_v1_AddressFamily__Output } from '../../../srv6sfc/agent/v1/AddressFamily.js';
+import type { ReverseLists as _srv6sfc_agent_v1_ReverseLists, ReverseLists__Output as _srv6sfc_agent_v1_ReverseLists__Output } from '../../../srv6sfc/agent/v1/ReverseLists.js';
 
 export interface ProxySpec {
   'instance'?: (string);
@@ -10,6 +11,7 @@ export interface ProxySpec {
   'dev'?: (string);
   'families'?: (_srv6sfc_agent_v1_AddressFamily)[];
   'continuationIpv6'?: (string)[];
+  'reverse'?: (_srv6sfc_agent_v1_ReverseLists | null);
 }
 
 export interface ProxySpec__Output {
@@ -19,4 +21,5 @@ export interface ProxySpec__Output {
   'dev': (string);
   'families': (_srv6sfc_agent_v1_AddressFamily__Output)[];
   'continuationIpv6': (string)[];
+  'reverse': (_srv6sfc_agent_v1_ReverseLists__Output | null);
 }
