@@ -20,8 +20,8 @@ node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
 ' "$report" || true
-# Leftover namespaces mean a test leaked state: fail loudly.
-left=$(ip netns list 2>/dev/null | awk '{print $1}' | grep -E '^sfc-(t|demo)-' || true)
+# Leftover namespaces (test, lab or instance ones: all start with sfc-) mean a test leaked state: fail loudly.
+left=$(ip netns list 2>/dev/null | awk '{print $1}' | grep -E '^sfc-' || true)
 if [ -n "$left" ]; then
   echo "test: namespaces left behind: $left" >&2
   status=1

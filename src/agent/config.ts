@@ -24,6 +24,8 @@ export interface AgentConfig {
   readonly coreInterface?: string;
   /** Function instances this node may host. */
   readonly capacity?: number;
+  /** Between heartbeats to the controller, ms (its --liveness must be longer). */
+  readonly heartbeatMs: number;
 }
 
 export const AgentConfig = Symbol.for('srv6-sfc.AgentConfig');
@@ -46,6 +48,8 @@ Options:
   --core-interface DEV  the device facing the SRv6 core (the controller needs it for edges and hosts)
   --label KEY=VALUE     a node label sent at registration (repeatable)
   --capacity N          function instances this node may host (default unbounded)
+  --heartbeat SECONDS   between heartbeats to the controller (default 10; keep it below the
+                        controller's --liveness)
   -h, --help            this text
 
 'teardown' removes everything the agent of NODE made: instances, owned routes, nexthops and
@@ -66,7 +70,7 @@ export function parseAgentArgs(argv: readonly string[]): AgentCommand {
     args.shift();
   }
   const flags = new Map<string, string>();
-  const known = ['--name', '--locator', '--listen', '--advertise', '--controller', '--state-dir', '--resync', '--pool', '--core-interface', '--label', '--capacity'];
+  const known = ['--name', '--locator', '--listen', '--advertise', '--controller', '--state-dir', '--resync', '--pool', '--core-interface', '--label', '--capacity', '--heartbeat'];
   const labels: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -111,6 +115,8 @@ export function parseAgentArgs(argv: readonly string[]): AgentCommand {
   };
   const resyncMs = num('--resync', 10, 86_400) * 1000;
   const poolSize = num('--pool', 0, 1000);
+  const heartbeatMs = num('--heartbeat', 10, 3600) * 1000;
+  if (heartbeatMs === 0) v.add('--heartbeat', 'must be at least 1 second');
   const capacity = flags.has('--capacity') ? num('--capacity', 0, 100_000) : undefined;
   const coreInterface = flags.get('--core-interface');
   if (coreInterface !== undefined && !/^[^\s/]{1,15}$/.test(coreInterface)) v.add('--core-interface', `'${coreInterface}' is not an interface name`);
@@ -126,6 +132,7 @@ export function parseAgentArgs(argv: readonly string[]): AgentCommand {
       ...(controller ? { controller } : {}),
       stateDir: flags.get('--state-dir') ?? `/run/srv6-sfc/${name}`,
       resyncMs,
+      heartbeatMs,
       poolSize,
       labels,
       ...(coreInterface !== undefined ? { coreInterface } : {}),

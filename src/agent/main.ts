@@ -27,7 +27,7 @@ async function run(config: AgentConfig): Promise<void> {
   const container = new Container();
   container.bind(AgentConfigToken).toConstantValue(config);
   container.bind(GrpcServerOptions).toConstantValue({ address: config.listen });
-  if (config.controller) container.bind(RegistrationOptions).toConstantValue({ controller: config.controller });
+  if (config.controller) container.bind(RegistrationOptions).toConstantValue({ controller: config.controller, heartbeatIntervalMs: config.heartbeatMs });
   await container.load(agentModule, agentGrpcModule);
 
   const lifecycle = new Lifecycle({ stopTimeoutMs: 10_000 });

@@ -54,6 +54,11 @@ function yamlIssue(e: YAMLError, lines: LineCounter): TopologyIssue {
   return { path: '', message: `YAML: ${e.message}`, line, column: col };
 }
 
+/**
+ * Every error at once, or the model with its warnings. Issues carry no file name: print them with
+ * formatTopologyIssue(file, issue). (`_file` is accepted so callers can pass it alongside the text,
+ * as they do for chain documents.)
+ */
 export function parseTopology(text: string, _file?: string): TopologyParse {
   const lines = new LineCounter();
   const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter: lines });

@@ -108,11 +108,8 @@ function readMtu(issues: Issues, path: string, x: unknown): number | undefined {
   return undefined;
 }
 
-/**
- * Reads and checks every link. `kinds` maps node names to their kinds (nodes whose kind is
- * unknown are absent): endpoints must name one of them.
- */
-export function readLinks(issues: Issues, x: unknown, nodes: ReadonlyMap<string, NodeKind | undefined>): TopologyLink[] {
+/** Reads and checks every link. `nodes` maps each node's name to its kind: endpoints must name one of them. */
+export function readLinks(issues: Issues, x: unknown, nodes: ReadonlyMap<string, NodeKind>): TopologyLink[] {
   const path = 'topology.links';
   if (absent(x)) return [];
   if (!Array.isArray(x)) {

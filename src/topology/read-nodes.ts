@@ -135,7 +135,8 @@ export function readNodes(issues: Issues, topology: Readonly<Record<string, unkn
 
     let kind: NodeKind | undefined;
     if (!resolved.kind) {
-      issues.error(path, `has no kind: set 'kind' on the node, its group or topology.defaults (sfclab supports ${NODE_KINDS.join(', ')})`);
+      // A node that is not even a mapping has its error already.
+      if (absent(raw) || isObject(raw)) issues.error(path, `has no kind: set 'kind' on the node, its group or topology.defaults (sfclab supports ${NODE_KINDS.join(', ')})`);
     } else if ((NODE_KINDS as readonly string[]).includes(resolved.kind.value)) {
       kind = resolved.kind.value as NodeKind;
     } else {

@@ -18,6 +18,9 @@ import { applySysctls, applyUnderlay, createLink, createNodeNamespace, enableSeg
 /** MTU of links sfclab creates when the file gives none: jumbo between SRv6 nodes (room for the SRH), 1500 to endpoints. */
 export const CORE_MTU = 9500;
 export const EDGE_MTU = 1500;
+/** A lab notices a dead agent within seconds: heartbeats every second, UNREACHABLE after three missed. */
+const HEARTBEAT_SECONDS = 1;
+const LIVENESS_SECONDS = 3;
 
 export interface DeployOptions {
   readonly topologyFile: string;
@@ -108,7 +111,7 @@ async function startControl(t: Topology, underlay: Underlay, opts: DeployOptions
   const address = controllerAddress(paths);
   log('starting the controller');
   const ctl = await startDetached(
-    [binary('sfc-controller'), '--listen', address, '--state-dir', paths.controllerStore, '--resync', '5', '--liveness', '6', '--topology', resolvePath(opts.topologyFile)],
+    [binary('sfc-controller'), '--listen', address, '--state-dir', paths.controllerStore, '--resync', '5', '--liveness', String(LIVENESS_SECONDS), '--topology', resolvePath(opts.topologyFile)],
     paths.controllerLog,
   );
   addProcess({ name: 'controller', pid: ctl.pid });
@@ -131,7 +134,7 @@ export function agentArgv(t: Topology, nu: NodeUnderlay, resyncSeconds: number):
     binary('sfc-agent'),
     ...['--name', n.name, '--locator', nu.locator ?? n.locator ?? ''],
     ...['--listen', `unix:${paths.agentSocket(n.name)}`, '--controller', controllerAddress(paths)],
-    ...['--state-dir', paths.agentState(n.name), '--resync', String(resyncSeconds)],
+    ...['--state-dir', paths.agentState(n.name), '--resync', String(resyncSeconds), '--heartbeat', String(HEARTBEAT_SECONDS)],
     ...(nu.coreInterface ? ['--core-interface', nu.coreInterface] : []),
     ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
   ];

@@ -24,7 +24,7 @@ export interface ChainRoute {
 
 /** Lanes sit this far apart, right of the direction of travel; they cycle after LANES chains. */
 export const LANE_GAP = 5.5;
-const LANES = 6;
+export const LANES = 6;
 
 export const laneOffset = (index: number): number => LANE_GAP * (1 + (index % LANES));
 

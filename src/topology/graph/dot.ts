@@ -1,8 +1,9 @@
 /**
- * Graphviz DOT for people who have graphviz (`dot -Tsvg`): an undirected graph, left to right, one
- * rank per column of our own layout; links labelled with their interface names at each end; each
- * chain as a sequence of coloured directed edges (`dir=forward`, `constraint=false` so chains do
- * not bend the layout), labelled with the chain's name and its function steps.
+ * Graphviz DOT for people who have graphviz (`dot -Tsvg`): an undirected graph, left to right;
+ * nodes sharing a column of our own layout are `rank=same`; links labelled with their interface
+ * names at each end; each chain as a sequence of coloured directed edges (`dir=forward`,
+ * `constraint=false` so chains do not bend the layout), labelled with the chain's name and its
+ * function steps. NotReady chains are grey and dashed.
  */
 import type { Topology } from '../types.js';
 import { chainNodePath } from './chain-routes.js';
@@ -10,18 +11,18 @@ import { dotLabel, dotString as q } from './escape.js';
 import { assignLayers } from './layers.js';
 import { nodeContent } from './node-content.js';
 import { CATEGORY_COLOURS, LINK_COLOUR, chainColour } from './style.js';
-import type { ChainView } from './view.js';
+import type { ChainView, GraphOptions } from './view.js';
 
-export function renderDot(t: Topology, chains: readonly ChainView[]): string {
+export function renderDot(t: Topology, chains: readonly ChainView[], opts: GraphOptions = {}): string {
   const out: string[] = [
     `graph ${q(t.name)} {`,
-    `  graph [rankdir=LR, label=${q(`Lab ${t.name}`)}, labelloc=t, fontname="Helvetica", nodesep=0.5, ranksep=1.1, newrank=true];`,
+    `  graph [rankdir=LR, label=${q(opts.title ?? `Lab ${t.name}`)}, labelloc=t, fontname="Helvetica", nodesep=0.5, ranksep=1.1, newrank=true];`,
     `  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11];`,
     `  edge [fontname="Helvetica", fontsize=9, color=${q(LINK_COLOUR)}];`,
     '',
   ];
   for (const n of t.nodes) {
-    const c = nodeContent(n);
+    const c = nodeContent(n, opts.underlay);
     const colours = CATEGORY_COLOURS[c.category];
     out.push(`  ${q(n.name)} [label=${dotLabel([c.name, c.caption, ...c.details])}, fillcolor=${q(colours.fill)}, color=${q(colours.stroke)}];`);
   }
@@ -34,7 +35,7 @@ export function renderDot(t: Topology, chains: readonly ChainView[]): string {
   }
   out.push('');
   for (const [, names] of [...ranks.entries()].sort(([a], [b]) => a - b)) {
-    out.push(`  { rank=same; ${names.map((n) => `${q(n)};`).join(' ')} }`);
+    if (names.length > 1) out.push(`  { rank=same; ${names.map((n) => `${q(n)};`).join(' ')} }`);
   }
 
   out.push('');
@@ -58,7 +59,7 @@ export function renderDot(t: Topology, chains: readonly ChainView[]): string {
       steps.set(hit, [...(steps.get(hit) ?? []), `${k + 1} ${f.name}`]);
     });
     for (let h = 0; h + 1 < nodes.length; h++) {
-      const parts = [...(h === 0 ? [c.ready ? c.name : `${c.name} (NotReady)`] : []), ...(steps.get(h + 1) ?? [])];
+      const parts = [...(h === 0 ? [c.ready ? c.name : `${c.name} (NotReady)`, ...(steps.get(0) ?? [])] : []), ...(steps.get(h + 1) ?? [])];
       const label = parts.length > 0 ? `, label=${dotLabel(parts)}, fontcolor=${q(colour)}` : '';
       out.push(`  ${q(nodes[h]!)} -- ${q(nodes[h + 1]!)} [color=${q(colour)}, style=${style}, penwidth=2, dir=forward, arrowsize=0.7, constraint=false${label}];`);
     }

@@ -1,7 +1,8 @@
 /**
  * Which column (layer) each node goes in, left to right: customer sites behind ingress edges,
- * ingress edges, then the core by hop distance from those edges, egress edges after every other
- * core node, and their sites last. Pure and deterministic: ties fall back to file order.
+ * ingress edges, then the core ordered by hop distances from the ingress and the egress edges,
+ * egress edges after every other core node, and their sites last. Pure and deterministic: ties
+ * fall back to file order.
  */
 import { topologyAdjacency } from '../paths.js';
 import type { Topology } from '../types.js';
@@ -125,13 +126,34 @@ export function assignLayers(t: Topology, chains: readonly ChainView[]): Map<str
   }
 
   const inMiddle = (n: string): boolean => hasRole(n) || side.get(n) === 'middle';
-  bfs(adj, inMiddle, left.length > 0 ? left : [core[0]!], raw, 0);
-  for (const n of names) if (inMiddle(n) && !raw.has(n)) bfs(adj, inMiddle, [n], raw, 1);
+  const middle = names.filter(inMiddle);
+  const dL = new Map<string, number>();
+  bfs(adj, inMiddle, left.length > 0 ? left : [core[0]!], dL, 0);
+  for (const n of middle) if (!dL.has(n)) bfs(adj, inMiddle, [n], dL, 1);
+  const dR = new Map<string, number>();
+  bfs(adj, inMiddle, right, dR, 0);
+
+  // Each core link points from the node nearer the ingress side to the one nearer the egress side
+  // (by dL − dR, then dL); a node's column is the longest such path reaching it. A function host
+  // hung between two routers thus lands between them, and one hung off a single router beside it.
+  const key = (n: string): [number, number] => [dL.get(n)! - (dR.get(n) ?? 0), dL.get(n)!];
+  const before = (u: string, v: string): boolean => {
+    const [pu, du] = key(u);
+    const [pv, dv] = key(v);
+    return pu < pv || (pu === pv && du < dv);
+  };
+  const fileIndex = new Map(names.map((n, i) => [n, i]));
+  const sorted = [...middle].sort((u, v) => (before(u, v) ? -1 : before(v, u) ? 1 : fileIndex.get(u)! - fileIndex.get(v)!));
+  for (const v of sorted) {
+    let layer = 0;
+    for (const u of adj[v] ?? []) if (inMiddle(u) && before(u, v)) layer = Math.max(layer, raw.get(u)! + 1);
+    raw.set(v, layer);
+  }
 
   // Egress edges go after every other core node; if one is farther than all of those, it stays there.
   const rightLayer = maxOf(
     right.map((e) => raw.get(e)!),
-    1 + maxOf(names.filter((n) => inMiddle(n) && !rightSet.has(n)).map((n) => raw.get(n)!), 0),
+    1 + maxOf(middle.filter((n) => !rightSet.has(n)).map((n) => raw.get(n)!), 0),
   );
   for (const e of right) raw.set(e, rightLayer);
 

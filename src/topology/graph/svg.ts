@@ -5,52 +5,25 @@
  * (no font metrics without a browser), generously, so labels do not collide.
  */
 import type { Topology } from '../types.js';
-import { chainRoute, type ChainRoute } from './chain-routes.js';
+import { LANES, chainRoute, laneOffset, type ChainRoute } from './chain-routes.js';
 import { escapeXml as x } from './escape.js';
 import { type Point, boxExit, direction, distance, num, pointsAttr, rightNormal } from './geometry.js';
 import { type Layout, layoutTopology } from './layout.js';
 import { type NodeContent, nodeContent } from './node-content.js';
+import { fit, wrap } from './text.js';
 import { CATEGORY_COLOURS, CATEGORY_ORDER, LINK_COLOUR, NOT_READY_COLOUR, chainColour, nodeCategory } from './style.js';
 import type { ChainView, GraphOptions } from './view.js';
 
 const MARGIN = 24;
 const TOP = 104;
 /** Estimated advance per character, by text style. */
-const CHAR = { name: 7.9, caption: 6.2, mono: 6.5, ifname: 5.9, legend: 6.6, legendMono: 7.0, title: 10.5 } as const;
+const CHAR = { name: 7.9, caption: 6.2, mono: 6.5, ifname: 5.9, legend: 6.6, legendMono: 7.0 } as const;
 const SANS = `system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif`;
 const MONO = `ui-monospace, SFMono-Regular, Menlo, Consolas, 'Liberation Mono', monospace`;
 const BADGE_R = 9;
 const MIN_WIDTH = 680;
 
 const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
-
-/** Long words cut with an ellipsis so they fit `chars` characters. */
-function fit(s: string, chars: number): string {
-  return s.length <= chars ? s : `${s.slice(0, Math.max(1, chars - 1))}…`;
-}
-
-/** Greedy word wrap at `chars` characters per line; words longer than a line are cut. */
-export function wrap(text: string, chars: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter((w) => w.length > 0)) {
-    for (let w = word; w.length > 0; ) {
-      const room = line.length === 0 ? chars : chars - line.length - 1;
-      if (w.length <= room) {
-        line = line.length === 0 ? w : `${line} ${w}`;
-        w = '';
-      } else if (line.length > 0) {
-        lines.push(line);
-        line = '';
-      } else {
-        lines.push(w.slice(0, chars));
-        w = w.slice(chars);
-      }
-    }
-  }
-  if (line.length > 0) lines.push(line);
-  return lines;
-}
 
 function styleSheet(chainCount: number): string {
   const rules = [
@@ -105,24 +78,59 @@ function measure(t: Topology, chains: readonly ChainView[], opts: GraphOptions):
   const boxHeight = 44 + 14 * details;
   const longestIf = Math.max(0, ...t.links.flatMap((l) => [l.a.interface.length, l.b.interface.length]));
   const columnGap = boxWidth + Math.max(120, Math.round(2 * longestIf * CHAR.ifname + 60));
-  const sizes = { boxWidth, boxHeight, columnGap, rowGap: boxHeight + 48, left: MARGIN, top: TOP };
+  // A link passing a box in the same column clears its badges and every chain's lane.
+  const lanes = chains.length > 0 ? laneOffset(Math.min(chains.length, LANES) - 1) : 0;
+  const waypointClearance = boxHeight / 2 + 2 * BADGE_R + lanes + 8;
+  const sizes = { boxWidth, boxHeight, columnGap, rowGap: boxHeight + 48, waypointClearance, left: MARGIN, top: TOP };
   const layout = layoutTopology(t, chains, sizes);
   const routes = chains.map((c, i) => chainRoute(t, layout, c, i));
   return { contents, layout, routes };
 }
 
-/** A label near one end of a link: beside the line, clear of the box, on the upper (or right) side. */
-function interfaceLabel(from: Point, toward: Point, text: string, hw: number, hh: number, cls: string): string {
+interface Rect {
+  readonly x0: number;
+  readonly y0: number;
+  readonly x1: number;
+  readonly y1: number;
+}
+
+const overlapArea = (a: Rect, b: Rect): number => Math.max(0, Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0)) * Math.max(0, Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0));
+
+/**
+ * A label near one end of a link: beside the line, clear of the box, on the upper (or right) side;
+ * moved to the other side or further along the line while it would cover a label already placed
+ * (`taken`: the first `boxes` entries are node boxes, then labels; it grows).
+ */
+function interfaceLabel(from: Point, toward: Point, text: string, hw: number, hh: number, cls: string, taken: Rect[], boxes: number): string {
   const d = direction(from, toward);
   const w = text.length * CHAR.ifname;
   const exit = boxExit(d, hw, hh);
-  const along = exit + (w / 2) * Math.abs(d.x) + 5 * Math.abs(d.y) + 5;
   let n = rightNormal(d);
   if (n.y > 1e-6 || (Math.abs(n.y) <= 1e-6 && n.x < 0)) n = { x: -n.x, y: -n.y };
   const side = (w / 2) * Math.abs(d.y) + 5 * Math.abs(d.x) + 3;
-  const cx = from.x + d.x * along + n.x * side;
-  const cy = from.y + d.y * along + n.y * side;
-  return `<text class="ifname" ${cls} x="${num(cx)}" y="${num(cy + 3.5)}" text-anchor="middle">${x(text)}</text>`;
+  const room = Math.max(0, distance(from, toward) / 2 - exit - w / 2);
+  const at = (extra: number, flip: number): { cx: number; cy: number; r: Rect } => {
+    const along = exit + (w / 2) * Math.abs(d.x) + 5 * Math.abs(d.y) + 5 + extra;
+    const cx = from.x + d.x * along + n.x * side * flip;
+    const cy = from.y + d.y * along + n.y * side * flip;
+    return { cx, cy, r: { x0: cx - w / 2 - 1, y0: cy - 6, x1: cx + w / 2 + 1, y1: cy + 6 } };
+  };
+  // The first spot that covers nothing; failing that, the one covering the least (boxes count 10×).
+  let spot = at(0, 1);
+  let least = Infinity;
+  search: for (let extra = 0; extra <= Math.min(room, 140); extra += 5) {
+    for (const flip of [1, -1]) {
+      const candidate = at(extra, flip);
+      const covered = taken.reduce((sum, r, i) => sum + overlapArea(r, candidate.r) * (i < boxes ? 10 : 1), 0);
+      if (covered < least) {
+        least = covered;
+        spot = candidate;
+      }
+      if (covered === 0) break search;
+    }
+  }
+  taken.push(spot.r);
+  return `<text class="ifname" ${cls} x="${num(spot.cx)}" y="${num(spot.cy + 3.5)}" text-anchor="middle">${x(text)}</text>`;
 }
 
 function renderLinks(t: Topology, s: Sized): { lines: string[]; labels: string[] } {
@@ -130,6 +138,9 @@ function renderLinks(t: Topology, s: Sized): { lines: string[]; labels: string[]
   const hh = s.layout.sizes.boxHeight / 2;
   const lines: string[] = [];
   const labels: string[] = [];
+  // Node boxes first, then every label placed so far.
+  const taken: Rect[] = [...s.layout.centres.values()].map((c) => ({ x0: c.x - hw, y0: c.y - hh, x1: c.x + hw, y1: c.y + hh }));
+  const boxCount = taken.length;
   for (const r of s.layout.routes) {
     const l = r.link;
     const pts = r.points;
@@ -147,8 +158,8 @@ function renderLinks(t: Topology, s: Sized): { lines: string[]; labels: string[]
       labels.push(`<text class="ifname" ${attrs('b')} x="${num(p3.x + 4)}" y="${num(p3.y - 4)}" text-anchor="start">${x(l.b.interface)}</text>`);
       continue;
     }
-    labels.push(interfaceLabel(pts[0]!, pts[1]!, l.a.interface, hw, hh, attrs('a')));
-    labels.push(interfaceLabel(pts[pts.length - 1]!, pts[pts.length - 2]!, l.b.interface, hw, hh, attrs('b')));
+    labels.push(interfaceLabel(pts[0]!, pts[1]!, l.a.interface, hw, hh, attrs('a'), taken, boxCount));
+    labels.push(interfaceLabel(pts[pts.length - 1]!, pts[pts.length - 2]!, l.b.interface, hw, hh, attrs('b'), taken, boxCount));
   }
   return { lines, labels };
 }

@@ -17,7 +17,7 @@ describe('sfc-agent flags', () => {
     const cmd = parseAgentArgs(['--name', 'edge1', '--locator', 'fc00:1::/48']);
     expect(cmd).toEqual({
       kind: 'run',
-      config: { name: 'edge1', locator: 'fc00:1::/48', listen: '[::]:50151', advertise: '[::]:50151', stateDir: '/run/srv6-sfc/edge1', resyncMs: 10_000, poolSize: 0, labels: {} },
+      config: { name: 'edge1', locator: 'fc00:1::/48', listen: '[::]:50151', advertise: '[::]:50151', stateDir: '/run/srv6-sfc/edge1', resyncMs: 10_000, heartbeatMs: 10_000, poolSize: 0, labels: {} },
     });
   });
 
@@ -25,6 +25,9 @@ describe('sfc-agent flags', () => {
     const cmd = parseAgentArgs(['--name=fn1', '--locator=fc00:2::/48', '--listen', 'unix:/run/a.sock', '--controller', '127.0.0.1:50051', '--resync', '0']);
     expect(cmd.kind === 'run' && cmd.config).toMatchObject({ listen: 'unix:/run/a.sock', advertise: 'unix:/run/a.sock', controller: '127.0.0.1:50051', resyncMs: 0 });
     expect(parseAgentArgs(['teardown', '--name', 'fn1']).kind).toBe('teardown');
+    const hb = parseAgentArgs(['--name=fn1', '--locator=fc00:2::/48', '--heartbeat', '2']);
+    expect(hb.kind === 'run' && hb.config.heartbeatMs).toBe(2000);
+    expect(() => parseAgentArgs(['--name=fn1', '--locator=fc00:2::/48', '--heartbeat', '0'])).toThrow(/at least 1 second/);
     expect(parseAgentArgs(['--help']).kind).toBe('help');
   });
 
