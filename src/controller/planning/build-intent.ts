@@ -6,10 +6,11 @@
  * |---|---|
  * | tunnelSource | the node (node-settings.ts) |
  * | edge | the node's customer interfaces (label, plus every chain's `match.interface` here), its MSS clamp label, every node's locator as the SID space |
- * | edgeChains | chains whose ingress is here |
- * | localSids | this node's egress decap SIDs in use (shared by all chains leaving here) |
+ * | edgeChains | chains whose ingress is here; the NAT return paths of chains whose egress is here |
+ * | localSids | this node's decap SIDs in use (shared by all chains leaving here, or whose NAT replies come back here) |
  * | instances, proxies | functions placed here (static proxy: one continuation per instance) |
  */
+import { edgeChainKey } from '../../agent/intent/edge-chain-key.js';
 import type { EdgeSettings, LocalSid, NodeIntent } from '../../agent/intent/node-intent.js';
 import type { NodeRecord } from '../../model/node.js';
 import type { AllocationBook } from './allocation-book.js';
@@ -44,7 +45,7 @@ export function decapLocalSids(node: NodeRecord, book: AllocationBook): LocalSid
 }
 
 export function buildIntent(node: NodeRecord, parts: NodeParts | undefined, localSids: readonly LocalSid[], sidSpace: readonly string[]): IntentDraft {
-  const edgeChains = [...(parts?.edgeChains ?? [])].sort(byKey((c) => c.chain));
+  const edgeChains = [...(parts?.edgeChains ?? [])].sort(byKey(edgeChainKey));
   const instances = [...(parts?.instances ?? [])].sort(byKey((i) => i.id));
   const proxies = [...(parts?.proxies ?? [])].sort(byKey((p) => `${p.instance}\0${p.chain}`));
 

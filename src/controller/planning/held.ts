@@ -45,12 +45,13 @@ export function heldItems(
       const owner = book.ownerOfInstanceId(node, item.id);
       if (owner === undefined || chainOfOwner(owner) !== chain) continue;
       instances.push({ node, item });
-      for (const sid of [item.sids.dx4, item.sids.dx6]) if (sid !== undefined) sids.push(sid);
+      for (const sid of [item.sids.dx4, item.sids.dx6, item.returnSids?.dx4, item.returnSids?.dx6]) if (sid !== undefined) sids.push(sid);
     }
     for (const item of intent.proxies ?? []) {
       if (item.chain !== chain) continue;
       proxies.push({ node, item });
-      sids.push(...item.continuation, ...(item.continuationIpv6 ?? []));
+      // The reverse lists end at the ingress's decap SID: node-owned, kept only through this list.
+      sids.push(...item.continuation, ...(item.continuationIpv6 ?? []), ...(item.reverse?.ipv4 ?? []), ...(item.reverse?.ipv6 ?? []));
     }
   }
   return { items: { edgeChains, instances, proxies }, sids, any: edgeChains.length + instances.length + proxies.length > 0 };

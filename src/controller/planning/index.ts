@@ -2,7 +2,7 @@
 export { plan } from './plan.js';
 export type { Allocations, InstanceAllocation, NodeAllocations } from './allocations.js';
 export { EMPTY_ALLOCATIONS } from './allocations.js';
-export type { ChainOutcome, ChainPlan, PlanChainInput, PlanInput, PlanOutput, PlannedInstance } from './types.js';
+export type { ChainOutcome, ChainPlan, NatReturn, PlanChainInput, PlanInput, PlanOutput, PlannedInstance, ReturnPath } from './types.js';
 export { statusFacts } from './types.js';
 export { PLAN_FAILURE_REASONS, failureError, type PlanFailure, type PlanFailureReason } from './failures.js';
 export { type Adjacency, type PathMetric, type Topology, metricFromAdjacency } from './topology.js';

@@ -34,7 +34,10 @@ export function chainNodes(plan: ChainPlan): string[] {
   return [...new Set([plan.ingress.node, plan.egress.node, ...plan.instances.map((i) => i.node)])];
 }
 
-/** Every SID of the chain's path (function SIDs and the egress decap SIDs), by the node it lives on. */
+/**
+ * Every SID of the chain's paths (function SIDs and the egress decap SIDs; for a NAT return path,
+ * the NATs' return SIDs and the ingress's decap SIDs), by the node it lives on.
+ */
 export function pathSidsByNode(plan: ChainPlan): Map<string, string[]> {
   const out = new Map<string, string[]>();
   const add = (node: string, sid: string | undefined) => {
@@ -45,6 +48,8 @@ export function pathSidsByNode(plan: ChainPlan): Map<string, string[]> {
   };
   for (const i of plan.instances) for (const sid of [i.sids.dx4, i.sids.dx6]) add(i.node, sid);
   for (const f of plan.families) add(plan.egress.node, plan.egress.sids[f]);
+  for (const r of plan.returnPath?.nats ?? []) add(r.node, r.sid);
+  for (const f of plan.families) add(plan.ingress.node, plan.returnPath?.ingressSids[f]);
   return out;
 }
 

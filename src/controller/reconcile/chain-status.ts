@@ -81,7 +81,8 @@ function programmed(plan: ChainPlan, node: (n: string) => NodeFacts, blocked: Bl
   const problems: string[] = [];
   for (const n of nodes) {
     const f = node(n);
-    const p = intentProblem(chain, f.view.holds, f.planned, f.view.failures, n === plan.egress.node ? Object.values(plan.egress.sids) : []);
+    const decap = [...(n === plan.egress.node ? Object.values(plan.egress.sids) : []), ...(n === plan.ingress.node ? Object.values(plan.returnPath?.ingressSids ?? {}) : [])];
+    const p = intentProblem(chain, f.view.holds, f.planned, f.view.failures, decap);
     if (p.failed.length > 0) return no('ApplyFailed', p.failed.map((x) => failureLine(n, x)).join('; '));
     if (p.pending) problems.push(n);
   }

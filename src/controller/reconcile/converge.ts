@@ -203,7 +203,9 @@ export async function converge(input: ConvergeInput, book: NodeBook, io: Converg
 function sidHomes(planned: Readonly<Record<string, NodeIntent>>): Map<string, string> {
   const out = new Map<string, string>();
   for (const [node, intent] of Object.entries(planned)) {
-    for (const i of intent.instances ?? []) for (const sid of [i.sids.dx4, i.sids.dx6]) if (sid !== undefined) out.set(sidKey(sid), node);
+    for (const i of intent.instances ?? []) {
+      for (const sid of [i.sids.dx4, i.sids.dx6, i.returnSids?.dx4, i.returnSids?.dx6]) if (sid !== undefined) out.set(sidKey(sid), node);
+    }
     for (const l of intent.localSids ?? []) out.set(sidKey(l.sid), node);
   }
   return out;

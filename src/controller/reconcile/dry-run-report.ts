@@ -9,6 +9,7 @@ import type { OpCounts } from '../../agent/reconcile/types.js';
 import type { Seg6LocalAction } from '../../dataplane/seg6/seg6local.js';
 import type { DryRunInstance, DryRunNode, DryRunPlan, DryRunSid, PlanAction } from '../grpc/codecs/chain-plan-codec.js';
 import type { Allocations, ChainPlan } from '../planning/index.js';
+import type { InstanceSidKind, ReturnSidKind } from '../planning/owners.js';
 
 export interface DryRunInput {
   readonly chain: string;
@@ -31,7 +32,7 @@ interface NodeItems {
   readonly sids: Map<string, { behavior: Seg6LocalAction; function?: string }>;
 }
 
-const KIND_BEHAVIOR = { dx4: 'End.DX4', dx6: 'End.DX6' } as const satisfies Record<'dx4' | 'dx6', Seg6LocalAction>;
+const KIND_BEHAVIOR = { dx4: 'End.DX4', dx6: 'End.DX6', rdx4: 'End.DX4', rdx6: 'End.DX6' } as const satisfies Record<InstanceSidKind | ReturnSidKind, Seg6LocalAction>;
 
 function itemsOf(map: Map<string, NodeItems>, node: string): NodeItems {
   let m = map.get(node);
@@ -50,10 +51,11 @@ function fromAllocations(chain: string, allocations: Allocations | undefined): M
     }
     for (const [sid, owner] of Object.entries(n.sids)) {
       if (!owner.startsWith(prefix)) continue;
-      const [fn, kind] = owner.slice(prefix.length).split('/') as [string, 'dx4' | 'dx6'];
+      const [fn, kind] = owner.slice(prefix.length).split('/') as [string, InstanceSidKind | ReturnSidKind];
       const items = itemsOf(out, node);
       items.sids.set(sid, { behavior: KIND_BEHAVIOR[kind], function: fn });
-      for (const inst of items.instances.values()) if (inst.function === fn) inst.sids[kind] = sid;
+      // An instance's sids are its in-leg SIDs; a NAT's return SIDs are listed as SIDs only.
+      if (kind === 'dx4' || kind === 'dx6') for (const inst of items.instances.values()) if (inst.function === fn) inst.sids[kind] = sid;
     }
   }
   return out;
@@ -70,11 +72,13 @@ function fromPlan(plan: ChainPlan | undefined, planned: Readonly<Record<string, 
       if (sid !== undefined) items.sids.set(sid, { behavior: KIND_BEHAVIOR[kind], function: i.function });
     }
   }
-  const egress = plan.egress.node;
-  for (const f of plan.families) {
-    const sid = plan.egress.sids[f];
-    const local = planned[egress]?.localSids?.find((l) => l.sid === sid);
-    if (sid !== undefined && local) itemsOf(out, egress).sids.set(sid, { behavior: local.behavior.action });
+  for (const r of plan.returnPath?.nats ?? []) itemsOf(out, r.node).sids.set(r.sid, { behavior: r.family === 4 ? 'End.DX4' : 'End.DX6', function: r.function });
+  // Decap SIDs: the egress's, and the ingress's where NAT replies come back.
+  const decaps: [string, string | undefined][] = plan.families.map((f) => [plan.egress.node, plan.egress.sids[f]]);
+  for (const f of plan.families) decaps.push([plan.ingress.node, plan.returnPath?.ingressSids[f]]);
+  for (const [node, sid] of decaps) {
+    const local = planned[node]?.localSids?.find((l) => l.sid === sid);
+    if (sid !== undefined && local) itemsOf(out, node).sids.set(sid, { behavior: local.behavior.action });
   }
   return out;
 }

@@ -5,20 +5,22 @@
  * Items fall in two groups:
  * - **targets**: instances (with their SIDs) and local SIDs. Packets are steered *into* them. They
  *   are added first (the union) and removed last (prune), once nothing points at them any more.
- * - **pointers**: edge chains (the ingress nexthop: which SIDs a chain's packets go to) and proxies
- *   (the static proxy's continuation: where a function's output goes next). They change only for
+ * - **pointers**: edge chains (the ingress nexthop: which SIDs a chain's packets go to; at the
+ *   egress, a NAT return path's) and proxies (the static proxy's continuation: where a function's
+ *   output goes next; a NAT's reverse list: where its replies go). They change only for
  *   chains whose new targets were verified to exist ("switched" chains); a chain that is not
  *   switched keeps its current pointers, and a brand-new chain gets no edge chain until then.
  *
  * | step | targets | pointers |
  * |---|---|---|
- * | union (make) | current ∪ next, same key → next | current (new proxies of new instances added) |
+ * | union (make) | current ∪ next, same key → next (an instance keeps the SIDs it loses) | current (new proxies of new instances added) |
  * | switch | current ∪ next | next for switched chains, current for the others |
  * | final (break) | next, plus what unswitched chains still use | as switch, and gone where next has none |
  *
  * Node-wide settings (tunnel source, edge settings) and the generation always come from `next`.
  */
-import type { EdgeChain, InstanceSpec, LocalSid, NodeIntent, ProxySpec } from '../../agent/intent/node-intent.js';
+import { edgeChainKey } from '../../agent/intent/edge-chain-key.js';
+import type { EdgeChain, InstanceSids, InstanceSpec, LocalSid, NodeIntent, ProxySpec } from '../../agent/intent/node-intent.js';
 import { sameData } from '../planning/intent-content.js';
 import { indexOf } from './intent-index.js';
 
@@ -77,7 +79,10 @@ export function transitionIntent(held: NodeIntent | undefined, next: NodeIntent,
     current.instances,
     next.instances,
     (i) => i.id,
-    (n) => n,
+    // An instance that stays keeps the SIDs it loses until they may go: a pointer may still aim at
+    // them (a NAT's return SID until the egress stopped steering to it, a dropped family's SID
+    // until the ingress switched).
+    (n, c) => (c !== undefined && keepTarget(ownerOf(n.id)) ? withSidsOf(n, c) : n),
     (c) => keepTarget(ownerOf(c.id)),
   );
   const keptIds = new Set(instances.map((i) => i.id));
@@ -91,7 +96,7 @@ export function transitionIntent(held: NodeIntent | undefined, next: NodeIntent,
   const edgeChains = merge<EdgeChain>(
     current.edgeChains,
     next.edgeChains,
-    (e) => e.chain,
+    edgeChainKey,
     (n, c) => (policy.switched(n.chain) ? n : c),
     (c) => !policy.switched(c.chain),
   );
@@ -113,6 +118,19 @@ export function transitionIntent(held: NodeIntent | undefined, next: NodeIntent,
   if (instances.length > 0) out.instances = instances;
   if (proxies.length > 0) out.proxies = proxies;
   // Keep `next` itself when nothing of `current` survived: callers compare by identity first.
+  return sameData(out, next) ? next : out;
+}
+
+/** `next`'s version of an instance, plus the SIDs `current`'s version has and it lacks. */
+function withSidsOf(next: InstanceSpec, current: InstanceSpec): InstanceSpec {
+  const merged = (n: InstanceSids | undefined, c: InstanceSids | undefined): InstanceSids | undefined => {
+    const dx4 = n?.dx4 ?? c?.dx4;
+    const dx6 = n?.dx6 ?? c?.dx6;
+    return dx4 === undefined && dx6 === undefined ? undefined : { ...(dx4 !== undefined ? { dx4 } : {}), ...(dx6 !== undefined ? { dx6 } : {}) };
+  };
+  const sids = merged(next.sids, current.sids) ?? {};
+  const returnSids = merged(next.returnSids, current.returnSids);
+  const out: InstanceSpec = { ...next, sids, ...(returnSids ? { returnSids } : {}) };
   return sameData(out, next) ? next : out;
 }
 
@@ -148,7 +166,7 @@ export function sameIntent(a: NodeIntent | undefined, b: NodeIntent | undefined,
   return (
     a.tunnelSource === b.tunnelSource &&
     sameData(a.edge, b.edge) &&
-    sameKeyed(a.edgeChains, b.edgeChains, (e) => e.chain) &&
+    sameKeyed(a.edgeChains, b.edgeChains, edgeChainKey) &&
     sameKeyed(a.localSids, b.localSids, (s) => s.sid) &&
     sameKeyed(a.instances, b.instances, (i) => i.id) &&
     sameKeyed(a.proxies, b.proxies, proxyKey)
@@ -159,7 +177,7 @@ export function sameIntent(a: NodeIntent | undefined, b: NodeIntent | undefined,
 export function pointersDiffer(a: NodeIntent | undefined, b: NodeIntent | undefined, chain: string): boolean {
   const x = indexOf(a);
   const y = indexOf(b);
-  return !sameData(x.edge(chain), y.edge(chain)) || !sameKeyed(x.proxies(chain), y.proxies(chain), proxyKey);
+  return !sameData(x.edge(chain), y.edge(chain)) || !sameData(x.returnEdge(chain), y.returnEdge(chain)) || !sameKeyed(x.proxies(chain), y.proxies(chain), proxyKey);
 }
 
 /** Chains whose pointers differ between two intents of one node. */
@@ -169,19 +187,22 @@ export function chainsWithChangedPointers(a: NodeIntent | undefined, b: NodeInte
   return new Set([...chains].filter((c) => pointersDiffer(a, b, c)));
 }
 
-/** The SIDs the chain's pointers in an intent aim at (its segment lists and proxy continuations). */
+const edgeSids = (e: EdgeChain | undefined): string[] => (e ? [...e.segments, ...(e.segmentsIpv6 ?? [])] : []);
+/** A proxy's continuations and its reverse lists (a NAT's return path ends at the ingress's decap SID). */
+const proxySids = (p: ProxySpec): string[] => [...p.continuation, ...(p.continuationIpv6 ?? []), ...(p.reverse?.ipv4 ?? []), ...(p.reverse?.ipv6 ?? [])];
+
+/** The SIDs the chain's pointers in an intent aim at (its segment lists, proxy continuations and reverse lists). */
 export function chainPointedSids(intent: NodeIntent | undefined, chain: string): string[] {
   const ix = indexOf(intent);
-  const e = ix.edge(chain);
-  const out = e ? [...e.segments, ...(e.segmentsIpv6 ?? [])] : [];
-  for (const p of ix.proxies(chain)) out.push(...p.continuation, ...(p.continuationIpv6 ?? []));
+  const out = [...edgeSids(ix.edge(chain)), ...edgeSids(ix.returnEdge(chain))];
+  for (const p of ix.proxies(chain)) out.push(...proxySids(p));
   return out;
 }
 
-/** The SIDs an intent's pointers of the given chains aim at (segment lists, continuations). */
+/** The SIDs an intent's pointers of the given chains aim at (segment lists, continuations, reverse lists). */
 export function pointedSids(intent: NodeIntent | undefined, chains: (chain: string) => boolean): string[] {
   const out: string[] = [];
-  for (const e of intent?.edgeChains ?? []) if (chains(e.chain)) out.push(...e.segments, ...(e.segmentsIpv6 ?? []));
-  for (const p of intent?.proxies ?? []) if (chains(p.chain)) out.push(...p.continuation, ...(p.continuationIpv6 ?? []));
+  for (const e of intent?.edgeChains ?? []) if (chains(e.chain)) out.push(...edgeSids(e));
+  for (const p of intent?.proxies ?? []) if (chains(p.chain)) out.push(...proxySids(p));
   return out;
 }

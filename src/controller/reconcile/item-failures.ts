@@ -4,12 +4,13 @@
  *
  * | item kind | key | chains |
  * |---|---|---|
- * | edgeChain | chain name | that chain |
+ * | edgeChain | chain name (`<chain>/return`: its NAT return path) | that chain |
  * | instance | instance id | its owner (allocations; else its proxy in the intent) |
  * | proxy | `<instance>/<chain>` | that chain; the shared `leg-space` rule: every chain proxied here |
  * | localSid | SID | the chains whose path uses it (an egress decap SID is shared) |
  * | edge, tunnelSource | — | every chain entering here (the edge's encapsulation depends on them) |
  */
+import { chainOfEdgeChainKey } from '../../agent/intent/edge-chain-key.js';
 import type { NodeIntent } from '../../agent/intent/node-intent.js';
 import type { ItemResult } from '../../agent/reconcile/types.js';
 import { sameData } from '../planning/intent-content.js';
@@ -33,7 +34,7 @@ export function chainsOfItem(item: Pick<ItemResult, 'kind' | 'key'>, ctx: ItemCo
   const { intent } = ctx;
   switch (item.kind) {
     case 'edgeChain':
-      return [item.key];
+      return [chainOfEdgeChainKey(item.key)];
     case 'instance': {
       const owner = ctx.ownerOf(item.key) ?? intent.proxies?.find((p) => p.instance === item.key)?.chain;
       return owner === undefined ? [] : [owner];
@@ -81,12 +82,13 @@ export function intentProblem(
 ): { readonly failed: ItemResult[]; readonly pending: boolean } {
   const decap = new Set(decapSids);
   const failed = failures.filter(
-    (f) => (f.kind === 'edgeChain' && f.key === chain) || (f.kind === 'proxy' && f.key.endsWith(`/${chain}`)) || (f.kind === 'localSid' && decap.has(f.key)),
+    (f) =>
+      (f.kind === 'edgeChain' && chainOfEdgeChainKey(f.key) === chain) || (f.kind === 'proxy' && f.key.endsWith(`/${chain}`)) || (f.kind === 'localSid' && decap.has(f.key)),
   );
   const same = <T>(want: T | undefined, have: T | undefined) => want === undefined || sameData(want, have);
   const want = indexOf(planned);
   const have = indexOf(holds);
-  let pending = !same(want.edge(chain), have.edge(chain));
+  let pending = !same(want.edge(chain), have.edge(chain)) || !same(want.returnEdge(chain), have.returnEdge(chain));
   const held = have.proxies(chain);
   for (const p of want.proxies(chain)) if (!same(p, held.find((h) => h.instance === p.instance))) pending = true;
   for (const sid of decapSids) if (!same(want.localSid(sid), have.localSid(sid))) pending = true;

@@ -64,6 +64,8 @@ export const FULL_INTENT: NodeIntent = {
     },
     { chain: 'red', id: 8_388_607, dev: 'e1', segments: ['fc00:2::e2'], mode: 'encap.red', classifiers: [{ dst: '10.3.0.0/24' }] },
     { chain: 'plain', id: 3, dev: 'e1', segments: ['fc00:2::e3'], mode: 'encap', classifiers: [] },
+    { chain: 'web', direction: 'return', id: 4, dev: 'e0', segments: ['fc00:2::r4'], segmentsIpv6: ['fc00:2::r6'], classifiers: [{ dst: '192.0.2.1' }, { dst: '2001:db8::1' }] },
+    { chain: 'fwd', direction: 'forward', id: 5, dev: 'e0', segments: ['fc00:2::e5'], classifiers: [{ dst: '10.5.0.0/24' }] },
   ],
   localSids: [
     { sid: 'fc00:1::1', dev: 'e0', behavior: { action: 'End' } },
@@ -112,7 +114,7 @@ export const FULL_INTENT: NodeIntent = {
     },
     { id: 'fw-2', slot: 1, legs: 1, sids: {}, function: { type: 'firewall' } },
     { id: 'nat-1', slot: 2, legs: 2, sids: { dx4: 'fc00:1::24' }, function: { type: 'nat', config: { mode: 'masquerade' } } },
-    { id: 'nat-2', slot: 3, legs: 2, sids: { dx6: 'fc00:1::36' }, function: { type: 'nat', config: { mode: 'snat', toAddress: '192.0.2.1' } } },
+    { id: 'nat-2', slot: 3, legs: 2, sids: { dx6: 'fc00:1::36' }, returnSids: { dx4: 'fc00:1::34' }, function: { type: 'nat', config: { mode: 'snat', toAddress: '192.0.2.1' } } },
     { id: 'mon-1', slot: 4, legs: 1, sids: {}, function: { type: 'monitor' } },
     { id: 'resp-1', slot: 5, legs: 1, sids: {}, function: { type: 'responder', config: { tcpPorts: [80, 8080] } } },
     { id: 'resp-2', slot: 16383, legs: 1, sids: {}, function: { type: 'responder' } },
@@ -120,6 +122,7 @@ export const FULL_INTENT: NodeIntent = {
   proxies: [
     { instance: 'fw-1', chain: 'web', continuation: ['fc00:3::d4'], dev: 'e0', families: [4] },
     { instance: 'nat-1', chain: 'red', continuation: ['fc00:4::e', 'fc00:3::d4'], continuationIpv6: ['fc00:4::e6', 'fc00:3::d6'], dev: 'e1' },
+    { instance: 'nat-2', chain: 'web', continuation: ['fc00:3::d6'], dev: 'e0', reverse: { ipv4: ['fc00:5::d4'] } },
   ],
 };
 

@@ -146,11 +146,17 @@ export function instanceScript(o: InstanceScriptOptions): string {
   if (o.sysctls) parts.push(...instanceSysctlLines(legList(o.legs).map((l) => l.instanceDev)));
   const ipLines = [...(o.preIp ?? []), ...instanceIpLines(o.fn, o.legs, { lo: o.lo })];
   const ip6 = instanceIp6Lines(o.fn, o.legs);
-  // `ip -batch` runs in the background while nft loads; the IPv6 batch (rules) runs after it (lo up first).
+  // `ip -batch` runs in the background while nft loads. The IPv6 batch (rules) runs beside them, or
+  // after the IPv4 batch for a responder (its rules need lo up, which the IPv4 batch does).
+  const waits = ['wait $__sfc_ip'];
   if (ip6.length === 0) parts.push(heredoc('ip -batch -', EOF.ip, ipLines, '&'), '__sfc_ip=$!');
-  else parts.push(`{\n${heredoc('ip -batch -', EOF.ip, ipLines)}\n${heredoc('ip -6 -batch -', EOF.ip6, ip6)}\n} &`, '__sfc_ip=$!');
+  else if (o.fn.type === 'responder') parts.push(`{\n${heredoc('ip -batch -', EOF.ip, ipLines)}\n${heredoc('ip -6 -batch -', EOF.ip6, ip6)}\n} &`, '__sfc_ip=$!');
+  else {
+    parts.push(heredoc('ip -batch -', EOF.ip, ipLines, '&'), '__sfc_ip=$!', heredoc('ip -6 -batch -', EOF.ip6, ip6, '&'), '__sfc_ip6=$!');
+    waits.push('wait $__sfc_ip6');
+  }
   parts.push(heredoc('nft -f -', EOF.nft, nftRuleset(o.fn, instanceInterfaces(o.legs))));
-  parts.push('wait $__sfc_ip');
+  parts.push(...waits);
   if (o.tail) parts.push(o.tail);
   return parts.join('\n');
 }

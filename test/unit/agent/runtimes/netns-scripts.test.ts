@@ -8,6 +8,7 @@ import {
   coldSpawnScript,
   destroyScript,
   hostColdLines,
+  instanceIp6Lines,
   instanceIpLines,
   instanceNamespace,
   poolNamespace,
@@ -77,6 +78,19 @@ describe('cold spawn', () => {
     expect(one.some((l) => l.includes('eth1'))).toBe(false);
   });
 
+  it('sends what enters by the out leg back out by the in leg (a NAT\'s replies); one leg: nothing to do', () => {
+    const lines = instanceIpLines(fw, legs, { lo: true });
+    expect(lines).toContain('route add table 100 default via 169.254.0.41 dev eth0');
+    expect(lines).toContain('route add table 100 default via fd53:6663:0:a::1 dev eth0');
+    expect(lines).toContain('rule add pref 1000 iif eth1 lookup 100');
+    expect(instanceIp6Lines(fw, legs)).toEqual(['rule add pref 1000 iif eth1 lookup 100']);
+    expect(instanceIpLines(fw, instanceLegs(5, 1), { lo: true }).some((l) => l.includes('table 100') || l.includes('lookup 100'))).toBe(false);
+    expect(instanceIp6Lines(fw, instanceLegs(5, 1))).toEqual([]);
+    const inside = coldSpawnScript('sfc-n1-fw1', fw, instanceLegs(5, 1));
+    expect(inside).toContain("ip -batch - <<'__SFC_IP__' &"); // one batch, no IPv6 one
+    expect(inside).not.toContain('ip -6 -batch');
+  });
+
   it('is one job: node batch, then inside: sysctls, ip -batch in parallel with nft -f', () => {
     expect(heredocsBalanced(script)).toBe(true);
     expect(script.startsWith('set -e\nip -batch - <<')).toBe(true);
@@ -85,6 +99,9 @@ describe('cold spawn', () => {
     expect(script).toContain('echo 1 > /proc/sys/net/ipv6/conf/all/forwarding');
     expect(script).toContain('echo 0 > /proc/sys/net/ipv4/conf/eth1/rp_filter');
     expect(script).toContain("ip -batch - <<'__SFC_IP__' &");
+    // Two legs: the IPv6 return rule needs `ip -6`; it runs beside the IPv4 batch and nft.
+    expect(script).toContain("__sfc_ip=$!\nip -6 -batch - <<'__SFC_IP6__' &\nrule add pref 1000 iif eth1 lookup 100\n__SFC_IP6__\n__sfc_ip6=$!\n");
+    expect(script).toContain('wait $__sfc_ip6');
     expect(script).toContain("nft -f - <<'__SFC_NFT__'");
     expect(script).toContain('wait $__sfc_ip');
     // A fresh namespace: no delete in the transaction (it would cost ~13 ms).

@@ -23,7 +23,8 @@ const PLANNED: Record<string, NodeIntent> = {
 const sidRoute = (sid: string): Route => ({ family: 6, dst: `${sid}/128`, dev: 'eth0', encap: { type: 'seg6local', behavior: { action: 'End' } } });
 
 /** Agents that apply anything, but whose SIDs show up only from the `visibleFrom`-th read-back. */
-function scripted(opts: { visibleFrom?: Record<string, number>; failItems?: Record<string, ItemResult[]> } = {}) {
+function scripted(opts: { visibleFrom?: Record<string, number>; failItems?: Record<string, ItemResult[]>; planned?: Record<string, NodeIntent> } = {}) {
+  const planned = opts.planned ?? PLANNED;
   const pushes: { node: string; step: Step; intent: NodeIntent }[] = [];
   const reads = new Map<string, number>();
   const sleeps: number[] = [];
@@ -35,7 +36,8 @@ function scripted(opts: { visibleFrom?: Record<string, number>; failItems?: Reco
     observe: async (node) => {
       const n = (reads.get(node) ?? 0) + 1;
       reads.set(node, n);
-      const sids = n >= (opts.visibleFrom?.[node] ?? 1) ? [...(PLANNED[node]!.instances ?? []).map((i) => i.sids.dx4!), ...(PLANNED[node]!.localSids ?? []).map((l) => l.sid)] : [];
+      const mine = planned[node]!;
+      const sids = n >= (opts.visibleFrom?.[node] ?? 1) ? [...(mine.instances ?? []).flatMap((i) => [i.sids.dx4!, ...(i.returnSids?.dx4 ? [i.returnSids.dx4] : [])]), ...(mine.localSids ?? []).map((l) => l.sid)] : [];
       return { generation: 1, routes: sids.map(sidRoute), nexthops: [], rules: [], instances: [], tunnelSource: '::' } satisfies ObservedState;
     },
     checkpoint: async () => undefined,
@@ -101,5 +103,37 @@ describe('converge', () => {
     const r = await converge(input, book, io, { attempts: 1, delayMs: 10 });
     expect(pushes).toEqual([]);
     expect(r.pushed.every((p) => p.nodes.length === 0)).toBe(true);
+  });
+
+  describe('a NAT return path', () => {
+    // eg steers replies to fnB's return SID; fnB's reverse list ends at ing's decap SID.
+    const planned: Record<string, NodeIntent> = {
+      ing: { ...PLANNED.ing!, localSids: [{ sid: 'fc00:a::d4', dev: 'eth0', behavior: { action: 'End.DX4', nh4: '0.0.0.0' } }] },
+      fnB: {
+        generation: 1,
+        instances: [{ ...PLANNED.fnB!.instances![0]!, function: { type: 'nat', config: { mode: 'snat', toAddress: '203.0.113.1' } }, returnSids: { dx4: 'fc00:b::2' } }],
+        proxies: [{ ...PLANNED.fnB!.proxies![0]!, reverse: { ipv4: ['fc00:a::d4'] } }],
+      },
+      eg: { ...PLANNED.eg!, edgeChains: [{ chain: 'web', direction: 'return', id: 1, dev: 'eth0', segments: ['fc00:b::2'], classifiers: [{ dst: '203.0.113.1' }] }] },
+    };
+    const ret = { ...input, planned };
+
+    it('the egress switches to it once the return SID and the ingress decap SID were read back', async () => {
+      const { io, pushes } = scripted({ planned });
+      const r = await converge(ret, new NodeBook(), io, { attempts: 3, delayMs: 10 });
+      expect(r.blocked.size).toBe(0);
+      expect(pushes.find((p) => p.node === 'eg' && p.step === 'union')!.intent.edgeChains).toBeUndefined();
+      expect(pushes.find((p) => p.node === 'eg' && p.step === 'switch')!.intent).toBe(planned.eg);
+    });
+
+    it('a return SID that never shows up holds the chain, and the egress steers nothing to it', async () => {
+      const { io, pushes } = scripted({ planned, visibleFrom: { fnB: 99 } });
+      const book = new NodeBook();
+      const r = await converge(ret, book, io, { attempts: 2, delayMs: 10 });
+      expect(r.blocked.get('web')).toMatchObject({ reason: 'WaitingForSids' });
+      expect(r.blocked.get('web')!.message).toContain('fc00:b::2 on fnB');
+      expect(pushes.filter((p) => p.node === 'eg').map((p) => p.step)).toEqual(['union']);
+      expect(book.holds('eg')?.edgeChains).toBeUndefined();
+    });
   });
 });

@@ -115,6 +115,43 @@ describe('comparing intents', () => {
   });
 });
 
+describe('a NAT return path (the node is the chain\'s ingress and its egress)', () => {
+  const ret = { chain: 'web', direction: 'return' as const, id: 2, dev: 'eth0', segments: ['fc00:a::4:0'], classifiers: [{ dst: '203.0.113.1' }] };
+  const nat: InstanceSpec = { ...inst('web-nat', 2, 'fc00:a::3:0'), returnSids: { dx4: 'fc00:a::4:0' } };
+  const cur: NodeIntent = { generation: 1, edgeChains: [edge('web', 'fc00:a::3:0')], instances: [inst('web-nat', 2, 'fc00:a::3:0')], proxies: [proxy('web-nat', 'web', 'fc00:b::d4')] };
+  const next: NodeIntent = {
+    generation: 2,
+    edgeChains: [edge('web', 'fc00:a::3:0'), ret],
+    instances: [nat],
+    proxies: [{ ...proxy('web-nat', 'web', 'fc00:b::d4'), reverse: { ipv4: ['fc00:a::d4'] } }],
+    localSids: [{ sid: 'fc00:a::d4', dev: 'eth0', behavior: { action: 'End.DX4', nh4: '0.0.0.0' } }],
+  };
+
+  it('the return edge chain is a pointer of its own: absent until the chain switches, then beside the forward one', () => {
+    const u = unionIntent(cur, next, chainOfInstance);
+    expect(u.edgeChains).toEqual(cur.edgeChains);
+    expect(u.instances).toEqual([nat]); // the return SID is a target: it comes first
+    const s = transitionIntent(cur, next, { switched: () => true, prune: false, chainOfInstance });
+    expect(s.edgeChains).toEqual(next.edgeChains);
+    expect(sameIntent(s, { ...next, edgeChains: [edge('web', 'fc00:a::3:0')] }, { generation: false })).toBe(false);
+  });
+
+  it('an instance that loses its return SID keeps it until the final step (the egress may still steer to it)', () => {
+    const back: NodeIntent = { ...cur, generation: 3 };
+    const u = unionIntent(next, back, chainOfInstance);
+    expect(u.instances).toEqual([nat]);
+    expect(transitionIntent(next, back, { switched: () => true, prune: false, chainOfInstance }).instances).toEqual([nat]);
+    expect(transitionIntent(next, back, { switched: () => false, prune: true, chainOfInstance }).instances).toEqual([nat]); // blocked
+    expect(transitionIntent(next, back, { switched: () => true, prune: true, chainOfInstance })).toBe(back);
+  });
+
+  it('its pointers aim at the return SID and, through the reverse list, at the decap SID', () => {
+    expect([...chainsWithChangedPointers(cur, next)]).toEqual(['web']);
+    expect(chainPointedSids(next, 'web').sort()).toEqual(['fc00:a::3:0', 'fc00:a::4:0', 'fc00:a::d4', 'fc00:b::d4']);
+    expect(pointedSids(next, (c) => c === 'web').sort()).toEqual(['fc00:a::3:0', 'fc00:a::4:0', 'fc00:a::d4', 'fc00:b::d4']);
+  });
+});
+
 describe('state slot', () => {
   it('reads what the reconciler stored, and anything else as a fresh start', () => {
     expect(readSlot(undefined)).toEqual({ intents: {}, applied: {} });
