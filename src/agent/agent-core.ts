@@ -6,7 +6,7 @@
 import type { Link } from '../dataplane/dataplane.js';
 import type { FeatureReport } from '../dataplane/netlink/probe.js';
 import type { NodeIntent } from './intent/node-intent.js';
-import type { AgentEvent, ApplyResult, ObservedState } from './reconcile/types.js';
+import type { AgentEvent, ApplyResult, ObservedState, OpCounts } from './reconcile/types.js';
 
 /** What a node is and what it can do (GetNode; registration with the controller). */
 export interface NodeInfo {
@@ -21,6 +21,8 @@ export interface NodeInfo {
   readonly features: FeatureReport;
   /** Runtimes offered for instances, e.g. `netns`. */
   readonly runtimes: readonly string[];
+  /** Operations performed since the agent started (applies and resyncs; dry runs excluded). */
+  readonly operations?: OpCounts;
   /** Labels the controller selects nodes by (placement.nodeSelector), e.g. `srv6-sfc/role: function`. */
   readonly labels?: Readonly<Record<string, string>>;
   /** The device facing the SRv6 core: encapsulated traffic leaves by it. */

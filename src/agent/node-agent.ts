@@ -68,6 +68,7 @@ export class NodeAgent implements AgentCore, Hook {
       interfaces: await this.dp.links(),
       features: this.features ?? (await probeFeatures(this.dp)),
       runtimes: [this.runtime.name],
+      operations: this.reconciler.operationTotals,
       labels: this.config.labels,
       ...(this.config.coreInterface ? { coreInterface: this.config.coreInterface } : {}),
       ...(this.config.capacity !== undefined ? { capacity: this.config.capacity } : {}),

@@ -35,6 +35,7 @@ export function nodeInfoToProto(n: NodeInfo): NodeInfoMsg {
       seg6local: Object.fromEntries(SEG6LOCAL_KEYS.map((k) => [k, supportToProto(f.seg6local[k])])),
     },
     runtimes: [...n.runtimes],
+    ...(n.operations ? { operations: { ...n.operations } } : {}),
   };
 }
 
@@ -55,6 +56,7 @@ export function nodeInfoFromProto(m: NodeInfo__Output | null | undefined, path =
     interfaces: (n?.interfaces ?? []).map((l) => ({ name: l.name, index: l.index })),
     features: featuresFromProto(n?.features ?? null),
     runtimes: [...(n?.runtimes ?? [])],
+    ...(n?.operations ? { operations: { created: n.operations.created, replaced: n.operations.replaced, deleted: n.operations.deleted, unchanged: n.operations.unchanged } } : {}),
   };
   r.throwIfAny('malformed node');
   return info;

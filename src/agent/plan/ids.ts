@@ -24,6 +24,12 @@ export const proxyTable = (slot: number): number => 0x53c00000 + slot;
 export const PROXY_IIF_RULE_PRIORITY = 4100;
 /** `to <leg space> lookup main` ahead of the iif rules: traffic for the legs themselves routes normally. */
 export const LEG_SPACE_RULE_PRIORITY = 4000;
+/**
+ * `from <tunnel source> lookup main` (IPv6) ahead of the iif rules: after a proxy table's encap,
+ * the kernel looks the outer packet up again with the same iif (seg6 input path), and the table's
+ * own IPv6 default route would re-encapsulate it instead of routing it to its first segment.
+ */
+export const ENCAPSULATED_RULE_PRIORITY = 3990;
 
 /**
  * The static proxy's reverse side (NAT return path) of the instance in `slot`: a table holding the

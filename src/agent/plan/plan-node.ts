@@ -127,7 +127,7 @@ export function planNode(intent: NodeIntent, ctx: NodeContext): NodePlan {
   });
   if (proxyRules.length > 0) {
     const item = { kind: 'proxy' as const, key: 'leg-space' };
-    const shared = staticProxy.shared();
+    const shared = staticProxy.shared(intent.tunnelSource);
     for (const object of shared.rules) proxyRules.push({ item, object });
     for (const object of shared.routes) sidRoutes.push({ item, object });
   }

@@ -18,6 +18,6 @@ export interface SrProxy {
   readonly mode: 'static' | 'dynamic';
   /** Kernel objects for one proxied instance (its slot and legs, the proxy item). */
   objects(slot: number, legs: InstanceLegs, spec: ProxySpec): ProxyObjects;
-  /** Objects every proxied node needs once, whatever the instances. */
-  shared(): ProxyObjects;
+  /** Objects every proxied node needs once, whatever the instances (the node's tunnel source, if set). */
+  shared(tunnelSource?: string): ProxyObjects;
 }

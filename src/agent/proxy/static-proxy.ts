@@ -9,7 +9,7 @@
 import type { Family } from '../../common/ip.js';
 import type { Route } from '../../dataplane/seg6/route.js';
 import type { Rule } from '../../dataplane/seg6/rule.js';
-import { LEG_SPACE_RULE_PRIORITY, PROXY_IIF_RULE_PRIORITY, REVERSE_IIF_RULE_PRIORITY, proxyTable, reverseProxyTable } from '../plan/ids.js';
+import { ENCAPSULATED_RULE_PRIORITY, LEG_SPACE_RULE_PRIORITY, PROXY_IIF_RULE_PRIORITY, REVERSE_IIF_RULE_PRIORITY, proxyTable, reverseProxyTable } from '../plan/ids.js';
 import { LEG_SPACE } from '../plan/leg-addressing.js';
 import type { ProxyObjects, SrProxy } from './sr-proxy.js';
 
@@ -43,9 +43,15 @@ export const staticProxy: SrProxy = {
     }
     return { routes, rules };
   },
-  shared(): ProxyObjects {
+  shared(tunnelSource?: string): ProxyObjects {
     // Traffic for the legs themselves (neighbour resolution, the DX4/DX6 host routes) routes
     // normally: this rule sits ahead of the iif rules.
-    return { routes: [], rules: ([4, 6] as const).map((family) => ({ family, priority: LEG_SPACE_RULE_PRIORITY, dst: LEG_SPACE[family], table: 254 })) };
+    const rules: Rule[] = ([4, 6] as const).map((family) => ({ family, priority: LEG_SPACE_RULE_PRIORITY, dst: LEG_SPACE[family], table: 254 }));
+    // What a proxy table just encapsulated is looked up again with the leg as iif: without this
+    // rule the table's IPv6 default route would catch the outer packet and encapsulate it again
+    // (measured: a dual-stack chain's packets died on the first function's node). The outer
+    // source is the tunnel source, which no packet coming out of a function carries.
+    if (tunnelSource !== undefined) rules.push({ family: 6, priority: ENCAPSULATED_RULE_PRIORITY, src: `${tunnelSource}/128`, table: 254 });
+    return { routes: [], rules };
   },
 };

@@ -53,6 +53,7 @@ async function inPool<T>(items: readonly T[], width: number, fn: (t: T) => Promi
 export class Reconciler {
   private last?: NodeIntent;
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly totals: OpCounts = { created: 0, replaced: 0, deleted: 0, unchanged: 0 };
   private readonly listeners = new Set<(e: AgentEvent) => void>();
   private unsubscribeRuntime?: () => void;
 
@@ -83,9 +84,19 @@ export class Reconciler {
     for (const l of this.listeners) l(e);
   }
 
+  /** Operations performed since start, over every apply and resync (dry runs excluded). */
+  get operationTotals(): OpCounts {
+    return { ...this.totals };
+  }
+
   /** Applies a full intent (serialized with every other apply). An older generation is refused. */
   apply(intent: NodeIntent, opts: { validateOnly?: boolean } = {}): Promise<ApplyResult> {
-    const run = this.queue.then(() => this.converge(intent, opts.validateOnly ?? false));
+    const validateOnly = opts.validateOnly ?? false;
+    const run = this.queue.then(async () => {
+      const result = await this.converge(intent, validateOnly);
+      if (!validateOnly) for (const k of ['created', 'replaced', 'deleted', 'unchanged'] as const) this.totals[k] += result.ops[k];
+      return result;
+    });
     this.queue = run.catch(() => undefined);
     return run;
   }

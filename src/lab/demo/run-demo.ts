@@ -2,14 +2,13 @@
  * `npm run demo`: the product end to end on one machine. Deploys topology/demo.clab.yml with sfclab
  * (namespaces, derived underlay, controller, agents), applies chains/demo (firewall → NAT →
  * monitor), sends real traffic and shows it crossing each function, reconfigures the chain three
- * times under 1000 pps while counting lost packets and the kernel changes on every node, and tears
+ * times under 1000 pps while counting lost packets and the kernel operations on every node, and tears
  * everything down. Expectations that fail make the demo fail.
  */
 import { join } from 'node:path';
 import { loadChainFiles } from '../../chains/load-chain-files.js';
 import { formatDocumentError } from '../../chains/format-error.js';
 import type { Chain, ChainSpec } from '../../model/chain.js';
-import { KernelEventCounter } from '../kernel-events.js';
 import { REPO_ROOT } from '../node-script.js';
 import { ping, startPing } from '../ping.js';
 import { destroyLab } from '../sfclab/destroy.js';
@@ -34,7 +33,7 @@ export interface ChangeResult {
   readonly readyMs: number;
   readonly sent: number;
   readonly lost: number;
-  /** Kernel route/nexthop/rule changes seen per node. */
+  /** Kernel and runtime operations each node's agent performed (created + replaced + deleted). */
   readonly ops: Readonly<Record<string, number>>;
   readonly instancesCreated: readonly string[];
   readonly instancesDeleted: readonly string[];
@@ -51,7 +50,7 @@ export interface DemoSummary {
   readonly changes: readonly ChangeResult[];
   /** Packets lost over all reconfigurations. */
   readonly lost: number;
-  /** Kernel changes over all reconfigurations, per node role. */
+  /** Agents' kernel and runtime operations over all reconfigurations, per node role. */
   readonly opsByRole: Readonly<Record<string, number>>;
 }
 
@@ -106,7 +105,7 @@ async function tour(lab: LabSession, spec: ChainSpec, o: DemoOptions, step: (n: 
   step(3, `Traffic: client ${client.endpointIpv4} → server ${server.endpointIpv4}`);
   const sids = [
     ...chain.status.instances.map((i) => ({ key: `${i.function}@${i.node}`, node: i.node, sid: (i.sids.dx4 ?? i.sids.dx6)! })),
-    { key: `decap@${spec.egress.node}`, node: spec.egress.node, sid: chain.status.segments.ipv4!.at(-1)! },
+    { key: `decap@${spec.egress.node}`, node: spec.egress.node, sid: lab.decapSid(spec.egress.node, 4) },
   ];
   const before = sids.map((s) => lab.sidPackets(s.node, s.sid));
   const p = await ping(lab.ns('client'), server.endpointIpv4, { count: 200, rate: 200 });
@@ -130,22 +129,17 @@ async function tour(lab: LabSession, spec: ChainSpec, o: DemoOptions, step: (n: 
   const pps = o.pps ?? 1000;
   step(4, `Live reconfiguration while ping runs at ${pps} pps`);
   const roles = new Map(lab.topology.nodes.filter((n) => n.role).map((n) => [n.name, n.role!]));
-  const counters = await Promise.all([...roles.keys()].map(async (n) => [n, await KernelEventCounter.start(lab.ns(n))] as const));
   const changes: ChangeResult[] = [];
-  try {
-    for (const change of demoChanges(spec)) {
-      const r = await reconfigure(lab, change, chain, counters, pps);
-      chain = r.chain;
-      changes.push(r.result);
-      const ops = Object.entries(r.result.ops).map(([n, k]) => `${n} ${k}`).join(', ');
-      log(`  ${change.describe}`);
-      log(`    Ready in ${r.result.readyMs.toFixed(0)} ms; ${r.result.lost} of ${r.result.sent} packets lost; kernel changes: ${ops}`);
-      if (r.result.instancesCreated.length + r.result.instancesDeleted.length > 0) {
-        log(`    instances created: ${r.result.instancesCreated.join(', ') || '-'}; deleted: ${r.result.instancesDeleted.join(', ') || '-'}`);
-      }
+  for (const change of demoChanges(spec)) {
+    const r = await reconfigure(lab, change, chain, pps);
+    chain = r.chain;
+    changes.push(r.result);
+    const ops = Object.entries(r.result.ops).map(([n, k]) => `${n} ${k}`).join(', ');
+    log(`  ${change.describe}`);
+    log(`    Ready in ${r.result.readyMs.toFixed(0)} ms; ${r.result.lost} of ${r.result.sent} packets lost; kernel operations: ${ops}`);
+    if (r.result.instancesCreated.length + r.result.instancesDeleted.length > 0) {
+      log(`    instances created: ${r.result.instancesCreated.join(', ') || '-'}; deleted: ${r.result.instancesDeleted.join(', ') || '-'}`);
     }
-  } finally {
-    for (const [, c] of counters) c.stop();
   }
   const lost = changes.reduce((s, c) => s + c.lost, 0);
   expect.check(lost === 0, 'no packet lost during the reconfigurations', log);
@@ -153,7 +147,7 @@ async function tour(lab: LabSession, spec: ChainSpec, o: DemoOptions, step: (n: 
   for (const c of changes) for (const [n, k] of Object.entries(c.ops)) opsByRole[roles.get(n)!] = (opsByRole[roles.get(n)!] ?? 0) + k;
 
   step(5, 'Summary');
-  log(`  ${lost} packets lost over ${changes.length} reconfigurations; kernel changes per role: ${Object.entries(opsByRole).map(([r, k]) => `${r} ${k}`).join(', ')}`);
+  log(`  ${lost} packets lost over ${changes.length} reconfigurations; kernel operations per role: ${Object.entries(opsByRole).map(([r, k]) => `${r} ${k}`).join(', ')}`);
   if (expect.failed.length > 0) log(`  ${expect.failed.length} expectation(s) failed: ${expect.failed.join('; ')}`);
   return {
     demo: 'sfclab',
@@ -169,14 +163,8 @@ async function tour(lab: LabSession, spec: ChainSpec, o: DemoOptions, step: (n: 
   };
 }
 
-async function reconfigure(
-  lab: LabSession,
-  change: DemoChange,
-  before: Chain,
-  counters: readonly (readonly [string, KernelEventCounter])[],
-  pps: number,
-): Promise<{ chain: Chain; result: ChangeResult }> {
-  for (const [, c] of counters) c.take();
+async function reconfigure(lab: LabSession, change: DemoChange, before: Chain, pps: number): Promise<{ chain: Chain; result: ChangeResult }> {
+  const ops0 = await lab.operationsByNode();
   const traffic = startPing(lab.ns('client'), lab.site('server').endpointIpv4, pps);
   await new Promise((r) => setTimeout(r, 300));
   const t0 = performance.now();
@@ -185,7 +173,8 @@ async function reconfigure(
   // Old instances go after the switch; give the garbage collection and the traffic time to show.
   await new Promise((r) => setTimeout(r, 1500));
   const p = await traffic.stop();
-  const ops = Object.fromEntries(counters.map(([n, c]) => [n, c.take().length]));
+  const ops1 = await lab.operationsByNode();
+  const ops = Object.fromEntries(Object.entries(ops1).map(([n, k]) => [n, k - ops0[n]!]));
   const [was, now] = [instanceKeys(before), instanceKeys(chain)];
   return {
     chain,

@@ -2,6 +2,7 @@
  * A deployed lab seen from a program (the demo, e2e tests, benchmarks): its namespaces, its sites,
  * its controller, and the per-SID counters on its nodes.
  */
+import { AgentClient } from '../../agent/grpc/agent-client.js';
 import { ControllerClient } from '../../cli/client/controller-client.js';
 import { chainReadiness } from '../../cli/readiness.js';
 import type { Chain, ChainSpec } from '../../model/chain.js';
@@ -80,6 +81,34 @@ export class LabSession {
     const stats = routes[0]?.stats64;
     if (!stats) throw new Error(`${node} has no counted SID ${sid}`);
     return stats.packets;
+  }
+
+  /** The node's egress decap SID for IPv4 (End.DX4 nh4 0.0.0.0) or IPv6 (End.DX6 nh6 ::) that an agent installed. */
+  decapSid(node: string, family: 4 | 6): string {
+    const routes = JSON.parse(ipn(this.ns(node), ['-j', '-6', 'route', 'show', 'proto', '200'])) as { dst: string; action?: string; nh4?: string; nh6?: string }[];
+    const hit = routes.find((r) => (family === 4 ? r.action === 'End.DX4' && r.nh4 === '0.0.0.0' : r.action === 'End.DX6' && r.nh6 === '::'));
+    if (!hit) throw new Error(`${node} has no End.DX${family} decap SID`);
+    return hit.dst;
+  }
+
+  /**
+   * Kernel and runtime operations the node's agent performed since it started (created + replaced
+   * + deleted): a change's cost on a node is the difference of two readings.
+   */
+  async operations(node: string): Promise<number> {
+    const client = new AgentClient(`unix:${labPaths(this.name).agentSocket(node)}`, { deadlineMs: 10_000 });
+    try {
+      const ops = (await client.node()).operations;
+      return ops ? ops.created + ops.replaced + ops.deleted : 0;
+    } finally {
+      client.close();
+    }
+  }
+
+  /** Every role node's operation count, read at once. */
+  async operationsByNode(): Promise<Record<string, number>> {
+    const nodes = this.topology.nodes.filter((n) => n.role !== undefined).map((n) => n.name);
+    return Object.fromEntries(await Promise.all(nodes.map(async (n) => [n, await this.operations(n)] as const)));
   }
 
   /** The pid of one of the lab's processes (`controller`, `agent/<node>`). */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { NodeIntent } from '../../../src/agent/intent/node-intent.js';
-import { REVERSE_IIF_RULE_PRIORITY, chainNexthopId, proxyTable, reverseProxyTable } from '../../../src/agent/plan/ids.js';
+import { ENCAPSULATED_RULE_PRIORITY, REVERSE_IIF_RULE_PRIORITY, chainNexthopId, proxyTable, reverseProxyTable } from '../../../src/agent/plan/ids.js';
 import { planNode } from '../../../src/agent/plan/plan-node.js';
 import { FakeEdgeFirewall } from '../../../src/agent/reconcile/edge-firewall.js';
 import { MemoryIntentStore } from '../../../src/agent/reconcile/intent-store.js';
@@ -50,6 +50,15 @@ describe('planNode: the NAT return path', () => {
     expect(rules.filter((r) => r.table === reverseProxyTable(3))).toHaveLength(1); // IPv4 only: no IPv6 list
     expect(rules).toContainEqual(expect.objectContaining({ iif: 'sfc0003o', table: proxyTable(3) })); // the forward proxy stays
     expect(reverseProxyTable(0)).toBeGreaterThan(proxyTable(8191));
+  });
+
+  it('outer packets a proxy table just made route by main: `from <tunnel source>` ahead of the iif rules', () => {
+    const rules = planNode({ ...INTENT, tunnelSource: 'fc00:2::1' }, ctx).proxyRules.map((r) => r.object);
+    const encapsulated = rules.find((r) => r.priority === ENCAPSULATED_RULE_PRIORITY);
+    expect(encapsulated).toEqual({ family: 6, priority: ENCAPSULATED_RULE_PRIORITY, src: 'fc00:2::1/128', table: 254 });
+    expect(Math.max(...rules.filter((r) => r !== encapsulated).map((r) => -r.priority))).toBeLessThan(-ENCAPSULATED_RULE_PRIORITY);
+    // Without a tunnel source the outer source is the kernel's choice: no rule can name it.
+    expect(p.proxyRules.some((r) => r.object.priority === ENCAPSULATED_RULE_PRIORITY)).toBe(false);
   });
 
   it('a chain\'s forward and return edge chains are distinct items with their own nexthops', () => {

@@ -90,6 +90,20 @@ describe('agent reconciler', () => {
     expect(dp.opsPerformed - before).toBe(2);
   });
 
+  it('keeps running totals of what it performed (dry runs excluded), for per-change readings', async () => {
+    const { rec } = harness();
+    const first = await rec.apply(INTENT);
+    await rec.apply({ ...INTENT, generation: 2, edgeChains: [{ ...INTENT.edgeChains![0]!, segments: ['fc00:9::1', 'fc00:3::d4'] }] }, { validateOnly: true });
+    const changed = await rec.apply({ ...INTENT, generation: 2, edgeChains: [{ ...INTENT.edgeChains![0]!, segments: ['fc00:9::1', 'fc00:3::d4'] }] });
+    expect(rec.operationTotals).toEqual({
+      created: first.ops.created,
+      replaced: changed.ops.replaced,
+      deleted: 0,
+      unchanged: first.ops.unchanged + changed.ops.unchanged,
+    });
+    expect(changed.ops.replaced).toBe(2);
+  });
+
   it('a dual-stack chain: the IPv6 nexthop and proxy table use the IPv6 lists', async () => {
     const { dp, rec } = harness();
     const ds: NodeIntent = {

@@ -3,6 +3,7 @@
 
 import type { NodeInterface as _srv6sfc_agent_v1_NodeInterface, NodeInterface__Output as _srv6sfc_agent_v1_NodeInterface__Output } from '../../../srv6sfc/agent/v1/NodeInterface.js';
 import type { KernelFeatures as _srv6sfc_agent_v1_KernelFeatures, KernelFeatures__Output as _srv6sfc_agent_v1_KernelFeatures__Output } from '../../../srv6sfc/agent/v1/KernelFeatures.js';
+import type { OpCounts as _srv6sfc_agent_v1_OpCounts, OpCounts__Output as _srv6sfc_agent_v1_OpCounts__Output } from '../../../srv6sfc/agent/v1/OpCounts.js';
 
 export interface NodeInfo {
   'name'?: (string);
@@ -11,6 +12,7 @@ export interface NodeInfo {
   'interfaces'?: (_srv6sfc_agent_v1_NodeInterface)[];
   'features'?: (_srv6sfc_agent_v1_KernelFeatures | null);
   'runtimes'?: (string)[];
+  'operations'?: (_srv6sfc_agent_v1_OpCounts | null);
 }
 
 export interface NodeInfo__Output {
@@ -20,4 +22,5 @@ export interface NodeInfo__Output {
   'interfaces': (_srv6sfc_agent_v1_NodeInterface__Output)[];
   'features': (_srv6sfc_agent_v1_KernelFeatures__Output | null);
   'runtimes': (string)[];
+  'operations': (_srv6sfc_agent_v1_OpCounts__Output | null);
 }
