@@ -40,8 +40,8 @@ async function run(c: Exclude<LabCommand, { kind: 'help' }>): Promise<number> {
     err('sfclab: needs root (it creates network namespaces)');
     return 1;
   }
-  // Destroy must work from the file even when it no longer validates fully: fall back to its name.
-  const { topology, underlay } = loadLab(c.topo, c.kind === 'deploy' ? err : () => undefined);
+  // Warnings are deploy's to print (it loads the file itself); the other commands stay quiet.
+  const { topology, underlay } = loadLab(c.topo, () => undefined);
   switch (c.kind) {
     case 'deploy': {
       if (c.reconfigure) await destroyLab(destroyInputs(topology));

@@ -29,10 +29,17 @@ export function startDetached(argv: readonly string[], log: string): Promise<Sta
 
 export const binary = (name: 'sfc-agent' | 'sfc-controller'): string => join(REPO_ROOT, 'bin', name);
 
+/** Whether pid runs: a zombie (dead, waiting for an init that may never reap it) counts as gone. */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    // /proc/PID/stat: "pid (comm) S ..."; comm may hold spaces, the state follows the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }

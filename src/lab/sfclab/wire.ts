@@ -22,8 +22,8 @@ export function createNodeNamespace(lab: string, node: TopologyNode): void {
   if (ns === undefined) return;
   createNamespace(ns);
   if (node.kind === 'bridge') {
-    ipn(ns, ['link', 'add', bridgeDevice(node), 'type', 'bridge']);
-    ipn(ns, ['link', 'set', bridgeDevice(node), 'up']);
+    ipn(ns, ['link', 'add', 'name', bridgeDevice(node), 'type', 'bridge']); // `name`: a device called `br` would read as `broadcast`
+    ipn(ns, ['link', 'set', 'dev', bridgeDevice(node), 'up']);
   }
 }
 
@@ -50,13 +50,13 @@ export function createLink(lab: string, nodes: ReadonlyMap<string, TopologyNode>
   let [a, b] = [toEnd(link.a), toEnd(link.b)];
   if (b.ns === undefined) [a, b] = [b, a];
   const mtu = link.mtu ?? defaultMtu;
-  const args = ['link', 'add', a.name, ...endArgs(a, mtu), 'type', 'veth', 'peer', 'name', b.name, ...endArgs(b, mtu), ...(b.ns !== a.ns ? ['netns', b.ns!] : [])];
+  const args = ['link', 'add', 'name', a.name, ...endArgs(a, mtu), 'type', 'veth', 'peer', 'name', b.name, ...endArgs(b, mtu), ...(b.ns !== a.ns ? ['netns', b.ns!] : [])];
   if (a.ns === undefined) ip(args);
   else ipn(a.ns, args);
   for (const end of [a, b]) {
     const on = (args: string[]): string => (end.ns === undefined ? ip(args) : ipn(end.ns, args));
-    if (end.node.kind === 'bridge') on(['link', 'set', end.name, 'master', bridgeDevice(end.node)]);
-    on(['link', 'set', end.name, 'up']);
+    if (end.node.kind === 'bridge') on(['link', 'set', 'dev', end.name, 'master', bridgeDevice(end.node)]);
+    on(['link', 'set', 'dev', end.name, 'up']);
   }
 }
 
