@@ -22,14 +22,7 @@ export interface InheritanceLevels {
 }
 
 /** A node's settings after inheritance; each value keeps the path of the level it came from. */
-export interface ResolvedDefinition {
-  readonly kind?: Sourced<string>;
-  readonly group?: Sourced<string>;
-  readonly labels: ReadonlyMap<string, Sourced<string>>;
-  readonly env: ReadonlyMap<string, Sourced<string>>;
-  readonly sysctls: ReadonlyMap<string, Sourced<string>>;
-  readonly exec: readonly Sourced<string>[];
-  readonly ignored: ReadonlyMap<string, string>;
+export interface ResolvedDefinition extends Omit<NodeDefinition, 'path'> {
   /** The levels that applied, least specific first (defaults, kind entry, group entry, node). */
   readonly levels: readonly NodeDefinition[];
 }
