@@ -6,9 +6,13 @@
  * 2. **verify**: for every chain whose pointers change, read back (AgentClient.observed) that every
  *    SID of its new path exists on its node; retried with backoff. A chain whose SIDs do not show
  *    up, whose nodes are unreachable or whose new items failed is *blocked*: it keeps its old path.
- * 3. **switch**: pointers of unblocked chains move — at the ingress, one nexthop replace per
- *    family; on function hosts, the static proxies' continuations.
- * 4. **final**: the planned intents, minus what blocked chains still use: superseded instances,
+ * 3. **proxies** (a reorder only): the static proxies' continuations that change on more than one
+ *    node move in reverse order of the new chain, one node per round, each round once the
+ *    previous one was acknowledged (proxy-order.ts: every intermediate state is loop-free). No
+ *    round at all when nothing needs ordering (inserts, removes, moves, one node's changes).
+ * 4. **switch**: pointers of unblocked chains move — at the ingress, one nexthop replace per
+ *    family; on function hosts, the static proxies' continuations not moved yet.
+ * 5. **final**: the planned intents, minus what blocked chains still use: superseded instances,
  *    proxies and SIDs go.
  *
  * Each step pushes only to nodes whose intent for that step differs from what they hold, all nodes
@@ -24,8 +28,9 @@ import { type InstanceOwners, sidUsers as sidUsersOf } from './chain-index.js';
 import { chainPointedSids, chainsWithChangedPointers, pointedSids, sameIntent, transitionIntent, unionIntent } from './intent-transition.js';
 import { describeFailure, failureReason, failuresByChain } from './item-failures.js';
 import { type NodeBook, sidKey } from './node-book.js';
+import { orderProxies, pointerSchedule, positionsOf } from './proxy-order.js';
 
-export type Step = 'union' | 'switch' | 'final';
+export type Step = 'union' | 'proxies' | 'switch' | 'final';
 
 export interface ConvergeInput {
   /** Planning's intents: the target of this run. */
@@ -63,7 +68,7 @@ export interface ConvergeReport {
   readonly blocked: ReadonlyMap<string, Block>;
   /** Nodes a call failed on (the node-wide key retries them). */
   readonly failedNodes: ReadonlyMap<string, AgentFailure>;
-  /** Nodes pushed to, per step, in step order (for logs). */
+  /** Nodes pushed to, per step, in step order (for logs); one `proxies` entry per round. */
   readonly pushed: readonly { readonly step: Step; readonly nodes: readonly string[] }[];
 }
 
@@ -124,10 +129,10 @@ export async function converge(input: ConvergeInput, book: NodeBook, io: Converg
     if (down.length > 0) block(c, { reason: 'NodeUnreachable', message: `node ${down.join(', ')} is unreachable: the chain keeps its current path` });
   }
 
-  const pushStep = async (step: Step, build: (node: string) => NodeIntent, force: (node: string) => boolean) => {
+  const pushStep = async (step: Step, build: (node: string) => NodeIntent, force: (node: string) => boolean, only: (node: string) => boolean = () => true) => {
     const nodes: string[] = [];
     await Promise.all(
-      targets.filter(reachable).map(async (n) => {
+      targets.filter((n) => only(n) && reachable(n)).map(async (n) => {
         const intent = build(n);
         // Steps 1 and 2 carry the new generation but need no call when the content is the same;
         // the final step brings every node to the planned generation itself.
@@ -175,15 +180,50 @@ export async function converge(input: ConvergeInput, book: NodeBook, io: Converg
     reachable,
   );
 
-  // 3. switch: the ingress nexthops and the proxies' continuations of unblocked chains.
+  // 3. proxies: continuations that change on several nodes, in reverse order of the new chain, one
+  // round per step of the longest sequence. A chain blocked on the way stops where it is: every
+  // prefix of its sequence is loop-free, and its ingress keeps steering to its old first function.
   const switched = (c: string) => !blocked.has(c);
+  const live = [...switching.keys()].filter(switched).sort();
+  const schedule = pointerSchedule(
+    live.map((c) => ({ chain: c, nodes: switching.get(c)!, positions: positionsOf(outcomes[c]) })),
+    (n) => book.holds(n),
+    planned,
+  );
+  for (let round = 0; round < schedule.rounds; round++) {
+    // The nodes with a step in this round, of chains not blocked so far.
+    const due = new Set<string>();
+    for (const q of schedule.sequences) {
+      const st = q.steps[round];
+      if (st !== undefined && switched(q.chain)) due.add(st.node);
+    }
+    if (due.size === 0) break; // the chains still to order were blocked
+    await pushStep(
+      'proxies',
+      (n) =>
+        orderProxies(
+          transitionIntent(book.holds(n), planned[n]!, {
+            switched: () => false,
+            prune: false,
+            chainOfInstance: ownerOn(n),
+            early: (p) => (switched(p.chain) ? schedule.due(n, round, p) : undefined),
+          }),
+          (p) => schedule.rank(n, p),
+        ),
+      () => false,
+      (n) => due.has(n),
+    );
+  }
+
+  // 4. switch: the ingress nexthops and the proxies' continuations of unblocked chains (within one
+  // apply, in the order of their sequence).
   await pushStep(
     'switch',
-    (n) => transitionIntent(book.holds(n), planned[n]!, { switched, prune: false, chainOfInstance: ownerOn(n) }),
+    (n) => orderProxies(transitionIntent(book.holds(n), planned[n]!, { switched, prune: false, chainOfInstance: ownerOn(n) }), (p) => schedule.rank(n, p)),
     () => false,
   );
 
-  // 4. final: superseded instances, proxies and SIDs go — except what blocked chains still use.
+  // 5. final: superseded instances, proxies and SIDs go — except what blocked chains still use.
   const referencedSids = new Set<string>();
   if (blocked.size > 0) for (const n of Object.keys(planned)) for (const s of pointedSids(book.holds(n), (c) => blocked.has(c))) referencedSids.add(s);
   await pushStep(

@@ -14,8 +14,9 @@
  * | step | targets | pointers |
  * |---|---|---|
  * | union (make) | current ∪ next, same key → next (an instance keeps the SIDs it loses) | current (new proxies of new instances added) |
+ * | proxies (a reorder's ordered steps) | current ∪ next | current, but the proxies' pointers due so far (`early`) |
  * | switch | current ∪ next | next for switched chains, current for the others |
- * | final (break) | next, plus what unswitched chains still use | as switch, and gone where next has none |
+ * | final (break) | next, plus what unswitched chains still use | as switch, and gone where next has none (a proxy's reverse lists too) |
  *
  * Node-wide settings (tunnel source, edge settings) and the generation always come from `next`.
  */
@@ -36,6 +37,11 @@ export interface TransitionPolicy {
   readonly chainOfInstance?: (id: string) => string | undefined;
   /** SIDs that unswitched chains elsewhere still point at (an old egress decap SID): kept. */
   readonly referencedSids?: ReadonlySet<string>;
+  /**
+   * For a proxy of a chain that is not switched (yet): which of its pointers take next's version
+   * already. A reorder moves its chain's continuations one node at a time (proxy-order.ts).
+   */
+  readonly early?: (p: ProxySpec) => { readonly continuation: boolean; readonly reverse: boolean } | undefined;
 }
 
 export const proxyKey = (p: Pick<ProxySpec, 'instance' | 'chain'>): string => `${p.instance}/${p.chain}`;
@@ -104,8 +110,15 @@ export function transitionIntent(held: NodeIntent | undefined, next: NodeIntent,
     current.proxies,
     next.proxies,
     proxyKey,
-    // A proxy new to the node serves a new instance: nothing points at it before its chain switches.
-    (n, c) => (c === undefined || policy.switched(n.chain) ? n : c),
+    (n, c) => {
+      // A proxy new to the node serves a new instance: nothing points at it before its chain switches.
+      if (c === undefined) return n;
+      if (!policy.switched(n.chain)) return early(n, c, policy.early?.(n));
+      // A reverse list that goes away (the NAT is no snat any more) goes with the targets: the
+      // egress steers replies to the NAT's return SID until its own switch has landed.
+      if (!policy.prune && n.reverse === undefined && c.reverse !== undefined) return { ...n, reverse: c.reverse };
+      return n;
+    },
     (c) => keptIds.has(c.instance) && !(policy.prune && policy.switched(c.chain)),
   );
 
@@ -119,6 +132,15 @@ export function transitionIntent(held: NodeIntent | undefined, next: NodeIntent,
   if (proxies.length > 0) out.proxies = proxies;
   // Keep `next` itself when nothing of `current` survived: callers compare by identity first.
   return sameData(out, next) ? next : out;
+}
+
+/** A proxy with the pointers that are due from `next`, the others from `current`. */
+function early(next: ProxySpec, current: ProxySpec, due: { readonly continuation: boolean; readonly reverse: boolean } | undefined): ProxySpec {
+  if (due === undefined || (!due.continuation && !due.reverse)) return current;
+  if (due.continuation && due.reverse) return next;
+  const { reverse: _r, ...base } = due.continuation ? next : current;
+  const reverse = due.reverse ? next.reverse : current.reverse;
+  return reverse === undefined ? base : { ...base, reverse };
 }
 
 /** `next`'s version of an instance, plus the SIDs `current`'s version has and it lacks. */

@@ -7,6 +7,7 @@ import type { NodeIntent } from '../../../../src/agent/intent/node-intent.js';
 import type { ApplyResult, ItemResult, ObservedState } from '../../../../src/agent/reconcile/types.js';
 import { type ConvergeIO, type Step, converge } from '../../../../src/controller/reconcile/converge.js';
 import { NodeBook } from '../../../../src/controller/reconcile/node-book.js';
+import type { ChainOutcome } from '../../../../src/controller/planning/index.js';
 import type { Route } from '../../../../src/dataplane/seg6/route.js';
 
 // ing steers web into fnB's instance, whose proxy continues to eg's decap SID.
@@ -135,5 +136,93 @@ describe('converge', () => {
       expect(pushes.filter((p) => p.node === 'eg').map((p) => p.step)).toEqual(['union']);
       expect(book.holds('eg')?.edgeChains).toBeUndefined();
     });
+  });
+});
+
+describe('converge: a reorder over two function nodes', () => {
+  // [a@A, b@B, c@A, d@B] → [d, c, b, a]; eg holds the decap SID E.
+  const S = { a: 'fc00:a::a', b: 'fc00:b::b', c: 'fc00:a::c', d: 'fc00:b::d', E: 'fc00:e::e' };
+  const inst = (f: 'a' | 'b' | 'c' | 'd', slot: number) => ({ id: `web-${f}`, slot, legs: 2 as const, function: { type: 'monitor' as const }, sids: { dx4: S[f] } });
+  const px = (f: string, next: string) => ({ instance: `web-${f}`, chain: 'web', continuation: [next], dev: 'eth0', families: [4 as const] });
+  const edge = (first: string) => ({ chain: 'web', id: 1, dev: 'eth0', segments: [first], classifiers: [{ dst: '10.2.0.0/24' }] });
+  const decap = { generation: 1, localSids: [{ sid: S.E, dev: 'eth0', behavior: { action: 'End.DX4' as const, nh4: '0.0.0.0' } }] };
+  const held: Record<string, NodeIntent> = {
+    ing: { generation: 1, edgeChains: [edge(S.a)] },
+    A: { generation: 1, instances: [inst('a', 0), inst('c', 1)], proxies: [px('a', S.b), px('c', S.d)] },
+    B: { generation: 1, instances: [inst('b', 0), inst('d', 1)], proxies: [px('b', S.c), px('d', S.E)] },
+    eg: decap,
+  };
+  const planned: Record<string, NodeIntent> = {
+    ing: { generation: 2, edgeChains: [edge(S.d)] },
+    A: { generation: 2, instances: [inst('a', 0), inst('c', 1)], proxies: [px('a', S.E), px('c', S.b)] },
+    B: { generation: 2, instances: [inst('b', 0), inst('d', 1)], proxies: [px('b', S.a), px('d', S.c)] },
+    eg: decap,
+  };
+  const order = (['d', 'c', 'b', 'a'] as const).map((f) => ({ function: f, node: f === 'a' || f === 'c' ? 'A' : 'B', id: `web-${f}`, sids: { dx4: S[f] }, slot: 0, sticky: true }));
+  const outcomes: Record<string, ChainOutcome> = {
+    web: {
+      ok: true,
+      plan: { chain: 'web', ingress: { node: 'ing', chainId: 1 }, egress: { node: 'eg', decap: 'dx', sids: { 4: S.E } }, proxy: 'static', families: [4], segments: { ipv4: [S.d] }, path: { ipv4: [S.d, S.c, S.b, S.a, S.E] }, instances: order, retired: [] },
+    },
+  };
+  const book = () => {
+    const b = new NodeBook();
+    for (const [n, i] of Object.entries(held)) b.acked(n, i, { generation: i.generation, items: [], ops: { created: 0, replaced: 0, deleted: 0, unchanged: 0 } });
+    return b;
+  };
+  const next = (i: NodeIntent) => Object.fromEntries((i.proxies ?? []).map((p) => [p.instance.slice(4), Object.entries(S).find(([, v]) => v === p.continuation[0])![0]]));
+
+  it('one node per round, the last function of the new order first; intermediate intents keep what is not due', async () => {
+    const { io, pushes } = scripted({ planned });
+    const r = await converge({ planned, outcomes, reachable: () => true, owners: () => 'web' }, book(), io, { attempts: 1, delayMs: 1 });
+    expect(r.blocked.size).toBe(0);
+    expect(r.pushed).toEqual([
+      { step: 'union', nodes: [] },
+      { step: 'proxies', nodes: ['A'] },
+      { step: 'proxies', nodes: ['B'] },
+      { step: 'proxies', nodes: ['A'] },
+      { step: 'proxies', nodes: ['B'] },
+      { step: 'switch', nodes: ['ing'] },
+      { step: 'final', nodes: [] }, // A and B took the planned generation with their rounds
+    ]);
+    expect(pushes.filter((p) => p.step === 'proxies').map((p) => [p.node, next(p.intent), p.intent.generation])).toEqual([
+      ['A', { a: 'E', c: 'd' }, 2],
+      ['B', { b: 'a', d: 'E' }, 2],
+      ['A', { a: 'E', c: 'b' }, 2],
+      ['B', { b: 'a', d: 'c' }, 2],
+    ]);
+    expect(pushes.find((p) => p.step === 'switch')!.intent).toBe(planned.ing);
+  });
+
+  it('an item that fails in a round blocks the chain there: no further round, the ingress keeps its path', async () => {
+    const base = scripted({ planned });
+    let calls = 0;
+    const io: ConvergeIO = {
+      ...base.io,
+      push: async (node, intent, step) => {
+        const r = await base.io.push(node, intent, step);
+        if (node !== 'B' || ++calls > 1) return r;
+        return { ...r, items: [{ kind: 'proxy', key: 'web-b/web', ok: false, reason: 'KERNEL_REFUSED', message: 'ENOMEM' }] };
+      },
+    };
+    const r = await converge({ planned, outcomes, reachable: () => true, owners: () => 'web' }, book(), io, { attempts: 1, delayMs: 1 });
+    expect(r.blocked.get('web')).toMatchObject({ reason: 'ApplyFailed' });
+    expect(r.pushed.filter((p) => p.step === 'proxies')).toEqual([
+      { step: 'proxies', nodes: ['A'] },
+      { step: 'proxies', nodes: ['B'] },
+    ]);
+    expect(base.pushes.some((p) => p.node === 'ing' && p.intent.edgeChains?.[0]?.segments[0] === S.d)).toBe(false);
+    // What A and B hold at the end is the prefix of the sequence: a → E, b → a; c and d unchanged.
+    const last = (n: string) => base.pushes.filter((p) => p.node === n).at(-1)!.intent;
+    expect([next(last('A')), next(last('B'))]).toEqual([
+      { a: 'E', c: 'd' },
+      { b: 'a', d: 'E' },
+    ]);
+  });
+
+  it('without a plan for the chain (nothing to order by), the continuations move with the switch step', async () => {
+    const { io } = scripted({ planned });
+    const r = await converge({ planned, outcomes: {}, reachable: () => true, owners: () => 'web' }, book(), io, { attempts: 1, delayMs: 1 });
+    expect(r.pushed.map((p) => p.step)).toEqual(['union', 'switch', 'final']);
   });
 });

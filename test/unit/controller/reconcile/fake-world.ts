@@ -4,16 +4,18 @@
  * effects are checked on fake kernels, not on call sequences. Plus a packet walk: from every
  * ingress nexthop, follow SIDs through instances and their static proxies to the egress, as the
  * kernel would forward a packet — the make-before-break invariant is that no walk ever reaches a
- * SID that does not exist.
+ * SID that does not exist. And a walk over the intents the agents hold (both families, forward and
+ * NAT return paths): after every apply, every programmed chain reaches its exit without visiting an
+ * instance twice (a reorder must never loop packets between static proxies).
  */
 import type { ApplyOptions, NodeInfo } from '../../../../src/agent/agent-core.js';
-import type { NodeIntent } from '../../../../src/agent/intent/node-intent.js';
+import type { EdgeChain, NodeIntent } from '../../../../src/agent/intent/node-intent.js';
 import { FakeEdgeFirewall } from '../../../../src/agent/reconcile/edge-firewall.js';
 import { MemoryIntentStore } from '../../../../src/agent/reconcile/intent-store.js';
 import { Reconciler } from '../../../../src/agent/reconcile/reconciler.js';
 import type { AgentEvent, ApplyResult, ObservedState, OpCounts } from '../../../../src/agent/reconcile/types.js';
 import { FakeRuntime } from '../../../../src/agent/runtimes/fake-runtime.js';
-import { parseIPv6, parsePrefix } from '../../../../src/common/ip.js';
+import { canonicalAddress, parseIPv6, parsePrefix } from '../../../../src/common/ip.js';
 import { ChainRegistry } from '../../../../src/controller/chains/chain-registry.js';
 import { NodeRegistry } from '../../../../src/controller/nodes/node-registry.js';
 import type { AgentDirectory, NodeAgent } from '../../../../src/controller/reconcile/agents.js';
@@ -81,13 +83,22 @@ export class FakeAgent implements NodeAgent {
 
   async apply(intent: NodeIntent, options: ApplyOptions = { validateOnly: false }): Promise<ApplyResult> {
     if (!this.reachable) throw unavailable(this.record.name);
-    if (!options.validateOnly) await this.beforeApply?.(intent);
-    const r = await this.rec.apply(intent, options);
-    if (!options.validateOnly) {
-      this.world.applies.push({ node: this.record.name, intent, ops: r.ops });
-      await this.world.checkWalks(`after ${this.record.name} applied generation ${intent.generation}`);
+    if (options.validateOnly) return this.rec.apply(intent, options);
+    const name = this.record.name;
+    // In flight from the call on (synchronously: every push of a step is registered before any
+    // lands), until it returns: it may land before or after any other apply in flight.
+    this.world.inFlight.set(name, intent);
+    try {
+      await this.beforeApply?.(intent);
+      this.world.checkIntentWalks(`while ${name} applies generation ${intent.generation}`);
+      const r = await this.rec.apply(intent, options);
+      this.world.applies.push({ node: name, intent, ops: r.ops });
+      await this.world.checkWalks(`after ${name} applied generation ${intent.generation}`);
+      this.world.checkIntentWalks(`after ${name} applied generation ${intent.generation}`);
+      return r;
+    } finally {
+      this.world.inFlight.delete(name);
     }
-    return r;
   }
 
   async observed(): Promise<ObservedState> {
@@ -127,14 +138,36 @@ export interface Walk {
   readonly exit: string;
 }
 
+/** A chain's path through the instances as the nodes' intents define it. */
+export interface IntentWalk {
+  readonly chain: string;
+  readonly direction: 'forward' | 'return';
+  readonly family: 4 | 6;
+  /** `node/instance` per instance traversed, in order. */
+  readonly hops: readonly string[];
+  /** The node whose local SID ends the walk (the egress decap SID; the ingress's, for replies). */
+  readonly exit?: string;
+  /** Why the walk did not reach an exit: a loop, a SID no node holds, an instance without proxy. */
+  readonly fault?: string;
+}
+
+const familyOf = (prefix: string): 4 | 6 => (prefix.includes(':') ? 6 : 4);
+const key = (sid: string): string => canonicalAddress(sid.replace(/\/128$/, ''));
+
 export class FakeWorld {
   readonly agents = new Map<string, FakeAgent>();
   readonly applies: ApplyRecord[] = [];
   /** A packet walk that reached a missing SID (make before break violated). */
   readonly dangling: string[] = [];
-  /** Walks that looped (transient with static proxies during a reorder: see NOTES.md). */
+  /** Kernel walks that looped (static proxies pointing at each other: a reorder must never cause one). */
   readonly loops: string[] = [];
   readonly directory: AgentDirectory = { agent: (n) => this.agent(n.name) };
+  /** Intent walks that looped or dangled (after which apply, which chain). */
+  readonly intentFaults: string[] = [];
+  /** Applies called and not returned yet, by node. */
+  readonly inFlight = new Map<string, NodeIntent>();
+  /** Every intent walk taken after an apply (to check they were taken at all). */
+  readonly intentWalksTaken: IntentWalk[] = [];
 
   add(name: string, locator: string, opts: { functions?: boolean } = {}): FakeAgent {
     const record = {
@@ -227,6 +260,87 @@ export class FakeWorld {
         }
       }
     }
+  }
+
+  /** What each node holds now: the intent its agent last applied. */
+  intents(): Map<string, NodeIntent> {
+    const out = new Map<string, NodeIntent>();
+    for (const [n, a] of this.agents) if (a.store.intent) out.set(n, a.store.intent);
+    return out;
+  }
+
+  /**
+   * Every programmed chain's paths over the intents the nodes hold: per edge chain (forward at
+   * the ingress, NAT return at the egress) and per family of its classifiers, from the edge's
+   * first SID to the instance that holds it, then its proxy's continuation (forward) or reverse
+   * list (return), until a node's local SID (a decap SID) ends it.
+   */
+  intentWalks(intents: ReadonlyMap<string, NodeIntent> = this.intents()): IntentWalk[] {
+    // SID → where it leads: into an instance (by its in leg, or by its out leg: a NAT's return SID) or a local SID.
+    const into = new Map<string, { node: string; instance: string; leg: 'in' | 'out' } | { node: string; local: true }>();
+    for (const [node, intent] of intents) {
+      for (const i of intent.instances ?? []) {
+        for (const s of [i.sids.dx4, i.sids.dx6]) if (s !== undefined) into.set(key(s), { node, instance: i.id, leg: 'in' });
+        for (const s of [i.returnSids?.dx4, i.returnSids?.dx6]) if (s !== undefined) into.set(key(s), { node, instance: i.id, leg: 'out' });
+      }
+      for (const l of intent.localSids ?? []) into.set(key(l.sid), { node, local: true });
+    }
+    const out: IntentWalk[] = [];
+    for (const [, intent] of intents) {
+      for (const e of intent.edgeChains ?? []) {
+        const direction = e.direction ?? 'forward';
+        for (const family of new Set(e.classifiers.map((c) => familyOf(c.dst)))) out.push(walkIntents(intents, into, e, direction, family));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Walks the intents the nodes hold, and the same with every subset of the applies in flight
+   * landed (pushes sent at once land in any order; a sequence that is loop-free only in the
+   * order the fake agents happen to answer in is not).
+   */
+  checkIntentWalks(when: string): void {
+    const held = this.intents();
+    const pending = [...this.inFlight].filter(([n, i]) => held.get(n) !== i);
+    for (const w of this.intentWalks(held)) this.intentWalksTaken.push(w);
+    const subsets = pending.length <= 8 ? 2 ** pending.length : 1;
+    for (let mask = 0; mask < subsets; mask++) {
+      const state = new Map(held);
+      const landed = pending.filter((_, k) => (mask >> k) & 1);
+      for (const [n, i] of landed) state.set(n, i);
+      const also = landed.length > 0 ? ` (had ${landed.map(([n]) => n).join(', ')} landed)` : '';
+      for (const w of this.intentWalks(state)) {
+        const fault = `${when}${also}: ${w.chain} ${w.direction} IPv${w.family}: ${w.fault}`;
+        if (w.fault !== undefined && !this.intentFaults.includes(fault)) this.intentFaults.push(fault);
+      }
+    }
+  }
+}
+
+function walkIntents(
+  intents: ReadonlyMap<string, NodeIntent>,
+  into: ReadonlyMap<string, { node: string; instance: string; leg: 'in' | 'out' } | { node: string; local: true }>,
+  e: EdgeChain,
+  direction: 'forward' | 'return',
+  family: 4 | 6,
+): IntentWalk {
+  const hops: string[] = [];
+  const base = { chain: e.chain, direction, family, hops };
+  let sid = (family === 6 ? (e.segmentsIpv6 ?? e.segments) : e.segments)[0];
+  for (;;) {
+    if (sid === undefined) return { ...base, fault: `empty list after ${hops.join(' → ') || 'the edge'}` };
+    const to = into.get(key(sid));
+    if (to === undefined) return { ...base, fault: `SID ${sid} is held by no node (after ${hops.join(' → ') || 'the edge'})` };
+    if ('local' in to) return { ...base, exit: to.node };
+    const hop = `${to.node}/${to.instance}`;
+    if (hops.includes(hop)) return { ...base, fault: `loop: ${[...hops, hop].join(' → ')}` };
+    hops.push(hop);
+    const p = intents.get(to.node)?.proxies?.find((x) => x.instance === to.instance);
+    if (p === undefined) return { ...base, fault: `${hop} has no proxy` };
+    // What entered by the in leg leaves by the out leg (the continuation); by the out leg, the in leg (reverse).
+    const list = to.leg === 'in' ? (family === 6 ? (p.continuationIpv6 ?? p.continuation) : p.continuation) : family === 6 ? p.reverse?.ipv6 : p.reverse?.ipv4;
+    sid = list?.[0];
   }
 }
 

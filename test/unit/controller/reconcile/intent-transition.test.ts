@@ -90,6 +90,21 @@ describe('transitionIntent (switch, final)', () => {
     expect(f.localSids).toEqual(CURRENT.localSids);
   });
 
+  it('early: pointers of an unswitched chain that are due take the new version, the others stay (a reorder\'s ordered rounds)', () => {
+    const cur: NodeIntent = { generation: 1, edgeChains: [edge('web', 'fc00:a::1:0')], proxies: [proxy('web-fw', 'web', 'fc00:a::2:0'), proxy('web-mon', 'web', 'fc00:b::d4')] };
+    const nxt: NodeIntent = {
+      generation: 2,
+      edgeChains: [edge('web', 'fc00:a::2:0')],
+      proxies: [proxy('web-fw', 'web', 'fc00:b::d4'), { ...proxy('web-mon', 'web', 'fc00:a::1:0'), reverse: { ipv4: ['fc00:c::d4'] } }],
+    };
+    const due = { 'web-fw': { continuation: true, reverse: false }, 'web-mon': { continuation: false, reverse: true } };
+    const s = transitionIntent(cur, nxt, { switched: () => false, prune: false, chainOfInstance, early: (p) => due[p.instance as 'web-fw'] });
+    expect(s.generation).toBe(2);
+    expect(s.edgeChains).toEqual(cur.edgeChains); // the ingress moves in the switch step
+    expect(s.proxies).toEqual([proxy('web-fw', 'web', 'fc00:b::d4'), { ...proxy('web-mon', 'web', 'fc00:b::d4'), reverse: { ipv4: ['fc00:c::d4'] } }]);
+    expect(transitionIntent(cur, nxt, { switched: () => false, prune: false, chainOfInstance, early: () => undefined }).proxies).toEqual(cur.proxies);
+  });
+
   it('an instance of no known chain is garbage on prune; its proxy names the chain when the allocations forgot it', () => {
     const cur: NodeIntent = { generation: 1, instances: [inst('stray', 5, 'fc00:a::7:0'), inst('kept', 6, 'fc00:a::8:0')], proxies: [proxy('kept', 'blocked', 'fc00:b::d4')] };
     const f = transitionIntent(cur, { generation: 2 }, { switched: (c) => c !== 'blocked', prune: true });
@@ -143,6 +158,13 @@ describe('a NAT return path (the node is the chain\'s ingress and its egress)', 
     expect(transitionIntent(next, back, { switched: () => true, prune: false, chainOfInstance }).instances).toEqual([nat]);
     expect(transitionIntent(next, back, { switched: () => false, prune: true, chainOfInstance }).instances).toEqual([nat]); // blocked
     expect(transitionIntent(next, back, { switched: () => true, prune: true, chainOfInstance })).toBe(back);
+  });
+
+  it('a reverse list that goes away stays through the switch and goes in the final step', () => {
+    const back: NodeIntent = { ...cur, generation: 3 };
+    const s = transitionIntent(next, back, { switched: () => true, prune: false, chainOfInstance });
+    expect(s.proxies).toEqual(next.proxies); // the egress may still steer replies into the NAT
+    expect(transitionIntent(next, back, { switched: () => true, prune: true, chainOfInstance }).proxies).toEqual(back.proxies);
   });
 
   it('its pointers aim at the return SID and, through the reverse list, at the decap SID', () => {

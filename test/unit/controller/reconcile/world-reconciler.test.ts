@@ -135,11 +135,20 @@ describe('world reconciler: make before break', () => {
     const runtimeOps = [...world.agents.values()].map((a) => a.runtime.opsPerformed);
     await c.chains.apply({ name: 'web', spec: spec([fn('mon', 'fn1'), fn('fw', 'fn1', 'firewall'), fn('nat', 'fn2')]) });
     const report = await c.reconciler.reconcileNow();
-    expect(report.pushed.find((p) => p.step === 'union')?.nodes).toEqual([]);
-    expect(report.pushed.find((p) => p.step === 'switch')?.nodes).toEqual(['edge1', 'fn1', 'fn2']);
+    // nat's continuation (mon → egress) moves first, then mon's (egress → fw), then the ingress (fw → mon):
+    // one node at a time, the last function of the new order first (reorder-world.test.ts).
+    expect(report.pushed).toEqual([
+      { step: 'union', nodes: [] },
+      { step: 'proxies', nodes: ['fn2'] },
+      { step: 'proxies', nodes: ['fn1'] },
+      { step: 'switch', nodes: ['edge1'] },
+      { step: 'final', nodes: [] },
+    ]);
     expect([...world.agents.values()].map((a) => a.runtime.opsPerformed)).toEqual(runtimeOps);
     expect([...(await world.walks()).values()]).toEqual([{ hops: ['fn1/web-mon', 'fn1/web-fw', 'fn2/web-nat'], exit: 'edge2' }]);
     expect(world.dangling).toEqual([]);
+    expect(world.loops).toEqual([]);
+    expect(world.intentFaults).toEqual([]);
   });
 
   it('deleting the chain removes its state from every node', async () => {
