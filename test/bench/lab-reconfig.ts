@@ -14,7 +14,8 @@ import { log } from './bench-main.js';
 import { KernelEventCounter } from '../../src/lab/kernel-events.js';
 import type { LabSession } from '../../src/lab/sfclab/lab-session.js';
 import type { Chain } from '../../src/model/chain.js';
-import { CHAIN_ONLY_DST, CHAIN_ONLY_MATCH, LivePing, NexthopWatch, deleteAndWait, median, monitorChain, sleep } from './lab-support.js';
+import { LivePing } from './lab-pinger.js';
+import { CHAIN_ONLY_DST, CHAIN_ONLY_MATCH, NexthopWatch, deleteAndWait, median, monitorChain, sleep } from './lab-support.js';
 
 const ROLES = ['edge', 'vnf-host', 'transit'] as const;
 type Role = (typeof ROLES)[number];

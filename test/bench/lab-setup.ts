@@ -3,9 +3,9 @@
  * with b background instances on the function hosts, in ms (median of BENCH_REPS).
  *
  * "Through" means through the chain: the server also holds 10.99.0.1, which only the measured
- * chain reaches (its match is 10.99.0.0/24, ingress edge1, egress edge3; edge1 has a blackhole for
- * 10.99.0.0/16, see lab.bench.ts). client1 pings it at 1000 pps from before the apply; the first
- * reply's `-D` timestamp (its arrival) minus the time taken right before ApplyChain is the figure.
+ * chain reaches (its match is 10.99.0.0/24, ingress edge1, egress edge3; see lab.bench.ts). client1 sends
+ * it echo requests at 1000 pps from before the apply (lab-pinger.ts); the first reply's arrival
+ * time minus the time taken right before ApplyChain is the figure.
  *
  * Background: b/10 chains of 10 monitors each (10.200.<k>.0/24, ingress edge2, egress edge3),
  * added between the b steps and left in place.
@@ -13,7 +13,8 @@
 import type { Emit } from './bench-main.js';
 import { log } from './bench-main.js';
 import type { LabSession } from '../../src/lab/sfclab/lab-session.js';
-import { CHAIN_ONLY_DST, CHAIN_ONLY_MATCH, LivePing, deleteAndWait, fnNames, median, monitorChain, sleep } from './lab-support.js';
+import { LivePing } from './lab-pinger.js';
+import { CHAIN_ONLY_DST, CHAIN_ONLY_MATCH, deleteAndWait, fnNames, median, monitorChain, sleep } from './lab-support.js';
 
 /** Ventre et al., OpenVIM/ClickOS chain of 5–10 VNFs: 0.32–0.39 s idle, 0.62 s with 100, 0.81–0.86 s with 200 background VMs. */
 const OPENVIM_MS: Record<number, number> = { 0: 320, 100: 620, 200: 810 };
@@ -28,8 +29,7 @@ const BG_CHAIN_LEN = 10;
 async function measureOnce(lab: LabSession, name: string, n: number): Promise<number> {
   const ping = new LivePing(lab.ns('client1'), CHAIN_ONLY_DST, 1000);
   try {
-    await ping.started;
-    await sleep(50);
+    await ping.warmUp();
     if (ping.replies > 0) throw new Error(`${CHAIN_ONLY_DST} answers before the chain exists: the measurement would not be through the chain`);
     const spec = monitorChain({ ingress: 'edge1', egress: 'edge3', destinations: [CHAIN_ONLY_MATCH], functions: fnNames(n) });
     const t0 = Date.now();
@@ -39,9 +39,9 @@ async function measureOnce(lab: LabSession, name: string, n: number): Promise<nu
     if (first === undefined) throw new Error(`${name}: Ready after ${ready} ms but no reply through it within 10 s`);
     const through = first - t0;
     const hosts = [...new Set(chain.status.instances.map((i) => i.node))].join(',');
-    await ping.stop();
+    const r = await ping.stop();
     const gone = await deleteAndWait(lab, chain);
-    log(`  ${name}: Ready ${ready} ms, first packet through ${through.toFixed(1)} ms (on ${hosts}); deleted and gone in ${gone} ms`);
+    log(`  ${name}: Ready ${ready} ms, first packet through ${through.toFixed(1)} ms (on ${hosts}; ${r.beforeFirstReply} requests sent before it); deleted and gone in ${gone} ms`);
     return through;
   } finally {
     await ping.stop().catch(() => undefined);

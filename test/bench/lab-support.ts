@@ -1,6 +1,6 @@
 /**
  * What the lab benchmark's groups share: the bench copy of topology/large.clab.yml, chain specs,
- * a live ping that reports its first reply as it arrives, a timestamped `ip monitor nexthop`, and
+ * a timestamped `ip monitor nexthop`, and
  * waiting for a deleted chain's instances to be gone. Every child process started here is tracked
  * so the SIGINT/SIGTERM hook can kill it by pid.
  */
@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { NotFoundError } from '../../src/common/errors.js';
 import { REPO_ROOT } from '../../src/lab/node-script.js';
 import { listNamespaces } from '../../src/lab/netns.js';
-import { type PingResult, parsePing } from '../../src/lab/ping.js';
 import type { LabSession } from '../../src/lab/sfclab/lab-session.js';
 import type { Chain, ChainSpec } from '../../src/model/chain.js';
 
@@ -58,64 +57,9 @@ function track(child: ChildProcess): ChildProcess {
   child.on('close', () => children.delete(child));
   return child;
 }
-/** SIGINT/SIGTERM hook: kills the pings and monitors still running (by pid). */
+/** SIGINT/SIGTERM hook: kills the monitors still running (by pid). */
 export function killChildren(): void {
   for (const c of children) c.kill('SIGKILL');
-}
-
-const REPLY_TS = /^\[(\d+\.\d+)\] \d+ bytes from .*icmp_seq=\d+/m;
-
-/**
- * `ping -D -n -i 1/rate DST` in ns, running until stopped. `firstReply` resolves with the `-D`
- * timestamp of the first echo reply (when ping received it, ms since the epoch).
- */
-export class LivePing {
-  private out = '';
-  private readonly child: ChildProcess;
-  private readonly closed: Promise<void>;
-  readonly started: Promise<void>;
-  readonly firstReply: Promise<number>;
-
-  constructor(
-    ns: string,
-    dst: string,
-    private readonly rate = 1000,
-  ) {
-    this.child = track(spawn('ip', ['netns', 'exec', ns, 'ping', '-D', '-n', '-i', (1 / rate).toFixed(3), dst], { stdio: ['ignore', 'pipe', 'pipe'] }));
-    let onStart: () => void;
-    let onReply: (t: number) => void;
-    this.started = new Promise((r) => (onStart = r));
-    this.firstReply = new Promise((r) => (onReply = r));
-    let replied = false;
-    this.child.stdout!.on('data', (d: Buffer) => {
-      const chunk = d.toString();
-      this.out += chunk;
-      onStart();
-      if (!replied) {
-        const m = REPLY_TS.exec(chunk);
-        if (m) {
-          replied = true;
-          onReply(Number(m[1]) * 1000);
-        }
-      }
-    });
-    this.closed = new Promise((r) => this.child.on('close', () => r()));
-  }
-
-  /** Replies so far. */
-  get replies(): number {
-    return (this.out.match(/ bytes from /g) ?? []).length;
-  }
-
-  /** Stops ping; requests sent in the last 50 ms may still be in flight and are not counted as lost. */
-  async stop(): Promise<PingResult> {
-    this.child.kill('SIGINT');
-    await this.closed;
-    const r = parsePing(this.out);
-    const settled = Math.max(0, r.transmitted - Math.ceil((this.rate * 50) / 1000));
-    const answered = r.replies.filter((x) => x.seq <= settled).length;
-    return { transmitted: settled, received: answered, lost: settled - answered, replies: r.replies };
-  }
 }
 
 /** `[2026-11-21T10:17:56.142403] ...` (ip -ts, local time) → ms since the epoch. */
@@ -172,6 +116,8 @@ export class NexthopWatch {
 /** The instance namespaces a chain's status names (`sfc-<node>.<id>`). */
 export const instanceNamespaces = (c: Chain): string[] => c.status.instances.map((i) => `sfc-${i.node}.${i.id}`);
 
+const GRPC_NOT_FOUND = 5;
+
 /** Deletes the chain and waits until the controller forgot it and its instances' namespaces are gone. */
 export async function deleteAndWait(lab: LabSession, chain: Chain, timeoutMs = 30_000): Promise<number> {
   const t0 = Date.now();
@@ -182,7 +128,7 @@ export async function deleteAndWait(lab: LabSession, chain: Chain, timeoutMs = 3
     const known = await lab.client.getChain(chain.name).then(
       () => true,
       (e: unknown) => {
-        if (e instanceof NotFoundError) return false;
+        if (e instanceof NotFoundError || (e as { code?: unknown }).code === GRPC_NOT_FOUND) return false;
         throw e;
       },
     );
