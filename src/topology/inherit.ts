@@ -13,7 +13,7 @@
  * A group that `topology.groups` does not define contributes nothing (containerlab's group is a
  * free-form string); the caller warns about it.
  */
-import type { NodeDefinition, Sourced } from './node-definition.js';
+import type { NodeDefinition } from './node-definition.js';
 
 export interface InheritanceLevels {
   readonly defaults: NodeDefinition;

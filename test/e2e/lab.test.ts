@@ -18,6 +18,7 @@ import { LabSession } from '../../src/lab/sfclab/lab-session.js';
 import { instanceNamespacePrefix } from '../../src/lab/sfclab/lab-layout.js';
 import { tcpConnect } from '../../src/lab/tcp-connect.js';
 import { tcpTransfer } from '../../src/lab/tcp-transfer.js';
+import { ownedState } from '../support/owned-state.js';
 
 const LAB = `t-e2e${process.pid % 10000}`;
 const ROLE_NODES = ['edge1', 'fn1', 'transit', 'fn2', 'edge2'];
@@ -45,19 +46,7 @@ function counts(chain: Chain): Record<string, number> {
 const delta = (a: Record<string, number>, b: Record<string, number>): Record<string, number> => Object.fromEntries(Object.keys(b).map((k) => [k, b[k]! - (a[k] ?? 0)]));
 
 /** Everything the agents own on a node: routes, nexthops and rules with protocol 200. */
-function ownedState(node: string): string {
-  const ns = lab.ns(node);
-  const show = (args: string[]): string => execFileSync('ip', ['-n', ns, ...args], { encoding: 'utf8' });
-  return [
-    show(['-4', 'route', 'show', 'table', 'all', 'proto', '200']),
-    show(['-6', 'route', 'show', 'table', 'all', 'proto', '200']),
-    show(['nexthop', 'show']).split('\n').filter((l) => l.includes('proto 200') || l.includes('encap')).join('\n'),
-    // iproute2 6.1 does not filter rules by protocol: keep the owned lines.
-    ...['-4', '-6'].map((f) => show([f, 'rule', 'show']).split('\n').filter((l) => l.includes('proto 200')).join('\n')),
-  ]
-    .join('')
-    .trim();
-}
+const owned = (node: string): string => ownedState(lab.ns(node));
 
 async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -190,10 +179,10 @@ describe('sfclab lab, end to end', () => {
   it('deleting a chain removes its state on every node', async () => {
     await applyNatChain();
     await lab.delete('nat');
-    await eventually('no owned state left on any node', () => (ROLE_NODES.every((n) => ownedState(n) === '') ? true : undefined)).catch((e: Error) => {
-      throw new Error(`${e.message}: ${ROLE_NODES.map((n) => `${n}: ${ownedState(n)}`).join('\n')}`);
+    await eventually('no owned state left on any node', () => (ROLE_NODES.every((n) => owned(n) === '') ? true : undefined)).catch((e: Error) => {
+      throw new Error(`${e.message}: ${ROLE_NODES.map((n) => `${n}: ${owned(n)}`).join('\n')}`);
     });
-    for (const n of ROLE_NODES) expect(ownedState(n), n).toBe('');
+    for (const n of ROLE_NODES) expect(owned(n), n).toBe('');
     for (const n of ROLE_NODES) expect(listNamespaces(instanceNamespacePrefix(n)).filter((x) => !x.includes('..pool'))).toEqual([]);
     // The underlay's own routes stay: plain traffic still flows.
     expect((await ping(lab.ns('client'), SERVER, { count: 5, rate: 50 })).lost).toBe(0);

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listNamespaces } from '../../src/lab/netns.js';
 import { REPO_ROOT } from '../../src/lab/node-script.js';
 import { ping } from '../../src/lab/ping.js';
+import { ownedRules, ownedState, show } from '../support/owned-state.js';
 import { AgentProcess } from '../support/agent-process.js';
 import { ControllerProcess } from '../support/controller-process.js';
 import { CORE, LOCATORS, type NodeName, buildMicroTopology, destroyMicroTopology, tcpConnect } from '../support/micro-topology.js';
@@ -42,27 +43,6 @@ spec:
     - {name: nat, type: nat, placement: {node: ${node('fnhost')}}, config: {mode: snat, toAddress: ${NAT_ADDRESS}}}
     - {name: mon, type: monitor, placement: {node: ${node('fnhost')}}}
 `;
-
-const show = (n: string, args: string[]) => execFileSync('ip', ['-n', n, ...args], { encoding: 'utf8' }).trim();
-/** Our policy rules (`ip rule show` has no protocol filter). */
-const ownedRules = (n: string, family: '-4' | '-6') =>
-  show(n, [family, 'rule', 'show'])
-    .split('\n')
-    .filter((l) => / proto 200\b/.test(l))
-    .join('\n');
-
-/** Everything of ours (protocol 200) in a namespace: routes and rules of both families, nexthops. */
-function owned(n: string): string {
-  return [
-    show(n, ['-4', 'route', 'show', 'table', 'all', 'proto', '200']),
-    show(n, ['-6', 'route', 'show', 'table', 'all', 'proto', '200']),
-    ownedRules(n, '-4'),
-    ownedRules(n, '-6'),
-    show(n, ['nexthop', 'list', 'protocol', '200']),
-  ]
-    .filter((s) => s !== '')
-    .join('\n');
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -137,10 +117,10 @@ describe('NAT return path (snat) with real agents and no return chain', () => {
   it('deleting the chain removes the return state on every node', async () => {
     const del = await controller!.sfcctl('delete', 'chain', 'web');
     expect(del.code, del.stderr).toBe(0);
-    const left = () => (['edge', 'fnhost', 'egress'] as const).map((n) => owned(ns![n])).join('');
+    const left = () => (['edge', 'fnhost', 'egress'] as const).map((n) => ownedState(ns![n])).join('');
     for (let i = 0; i < 75 && (listNamespaces(`sfc-${node('fnhost')}.`).length > 0 || left() !== ''); i++) await sleep(200);
     expect(listNamespaces(`sfc-${node('fnhost')}.`)).toEqual([]);
-    for (const n of ['edge', 'fnhost', 'egress'] as const) expect(owned(ns![n]), n).toBe('');
+    for (const n of ['edge', 'fnhost', 'egress'] as const) expect(ownedState(ns![n]), n).toBe('');
     expect((await ping(ns!.client, '10.2.0.2', { count: 3, rate: 100 })).received).toBe(0);
   });
 });
