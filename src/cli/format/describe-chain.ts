@@ -68,9 +68,11 @@ function hopSid(c: Chain, index: number, family: Family): string {
 
 function pathRows(c: Chain, fams: readonly Family[]): string[][] {
   const node = (fn: string): string => c.status.instances.find((i) => i.function === fn)?.node ?? NONE;
+  // The status carries the ingress list: with a static proxy it holds only the first function's
+  // SID, so the egress SID is known only when the list is the full path.
   const egressSid = (f: Family): string => {
     const s = c.status.segments[f] ?? [];
-    return s.length > 0 ? s[s.length - 1]! : NONE;
+    return s.length === c.spec.functions.length + 1 ? s[s.length - 1]! : NONE;
   };
   return [
     ['ingress', c.spec.ingress.node, ...fams.map(() => 'encap')],

@@ -10,6 +10,7 @@ import { formatPlan } from '../../../src/cli/format/plan.js';
 import { changedLines, spinnerLine } from '../../../src/cli/format/progress.js';
 import { chainsTable, instanceNames } from '../../../src/cli/format/resource-tables.js';
 import { formatTable } from '../../../src/cli/format/table.js';
+import { describeChain } from '../../../src/cli/format/describe-chain.js';
 import { watchJsonLine, watchLine } from '../../../src/cli/format/watch-line.js';
 import { commandHelp, generalHelp } from '../../../src/cli/help.js';
 import { chainReadiness } from '../../../src/cli/readiness.js';
@@ -205,5 +206,17 @@ describe('help', () => {
       expect(text).toContain('Exit codes:');
     }
     expect(general).toContain('SFC_CONTROLLER');
+  });
+});
+
+describe('describe chain: the egress hop', () => {
+  it('shows the egress SID only when the status list is the full path (a static proxy keeps just the first hop)', () => {
+    const full = readyChain();
+    const egressRow = (text: string): string => text.split('\n').find((l) => /^\s+egress\s/.test(l)) ?? '';
+    const fullList = full.status.segments.ipv4!;
+    const withFull = { ...full, status: { ...full.status, segments: { ipv4: [...full.spec.functions.map((_, i) => fullList[i] ?? `fc00:9::${i + 1}`), 'fc00:2::d4'] } } };
+    expect(egressRow(describeChain(withFull, undefined, NOW))).toContain('fc00:2::d4');
+    const firstHopOnly = { ...full, status: { ...full.status, segments: { ipv4: ['fc00:3::d4'] } } };
+    expect(egressRow(describeChain(firstHopOnly, undefined, NOW))).not.toContain('fc00:3::d4');
   });
 });
