@@ -18,7 +18,8 @@ export const agentModule = new ContainerModule(({ bind }) => {
   bind(AgentRuntime)
     .toDynamicValue((ctx) => {
       const c = ctx.get<AgentConfig>(AgentConfig);
-      return new NetnsRuntime({ node: c.name, stateDir: join(c.stateDir, 'instances'), poolSize: c.poolSize });
+      // One job shell per concurrent instance operation (at least 2: a pool refill never holds up a spawn).
+      return new NetnsRuntime({ node: c.name, stateDir: join(c.stateDir, 'instances'), poolSize: c.poolSize, shells: Math.max(2, c.spawnConcurrency) });
     })
     .inSingletonScope();
   bind(AgentReconciler)
@@ -30,6 +31,7 @@ export const agentModule = new ContainerModule(({ bind }) => {
         edge: new NftEdgeFirewall(),
         store: new FileIntentStore(c.stateDir),
         locator: c.locator,
+        spawnConcurrency: c.spawnConcurrency,
       });
     })
     .inSingletonScope();

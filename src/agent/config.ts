@@ -3,6 +3,7 @@
  */
 import { InvalidArgumentError, Violations } from '../common/errors.js';
 import { AddressParseError, parsePrefix } from '../common/ip.js';
+import { DEFAULT_SPAWN_CONCURRENCY, MAX_SPAWN_CONCURRENCY } from './reconcile/bounded.js';
 
 export interface AgentConfig {
   readonly name: string;
@@ -18,6 +19,8 @@ export interface AgentConfig {
   readonly resyncMs: number;
   /** Warm pool of instance namespaces (0 = cold spawns only). */
   readonly poolSize: number;
+  /** Instance operations (spawn, respawn, reconfigure, destroy) of one apply running at once. */
+  readonly spawnConcurrency: number;
   /** Node labels sent at registration (placement selects by them). */
   readonly labels: Readonly<Record<string, string>>;
   /** The device facing the SRv6 core. */
@@ -45,6 +48,8 @@ Options:
   --state-dir DIR       last intent and instance records (default /run/srv6-sfc/NODE)
   --resync SECONDS      drift-correcting resync period, 0 = off (default 10)
   --pool N              warm pool of instance namespaces (default 0)
+  --spawn-concurrency N instances spawned (respawned, reconfigured, destroyed) at once by one
+                        apply, 1..${MAX_SPAWN_CONCURRENCY} (default ${DEFAULT_SPAWN_CONCURRENCY}; 1 = one after another)
   --core-interface DEV  the device facing the SRv6 core (the controller needs it for edges and hosts)
   --label KEY=VALUE     a node label sent at registration (repeatable)
   --capacity N          function instances this node may host (default unbounded)
@@ -70,7 +75,7 @@ export function parseAgentArgs(argv: readonly string[]): AgentCommand {
     args.shift();
   }
   const flags = new Map<string, string>();
-  const known = ['--name', '--locator', '--listen', '--advertise', '--controller', '--state-dir', '--resync', '--pool', '--core-interface', '--label', '--capacity', '--heartbeat'];
+  const known = ['--name', '--locator', '--listen', '--advertise', '--controller', '--state-dir', '--resync', '--pool', '--spawn-concurrency', '--core-interface', '--label', '--capacity', '--heartbeat'];
   const labels: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -115,6 +120,8 @@ export function parseAgentArgs(argv: readonly string[]): AgentCommand {
   };
   const resyncMs = num('--resync', 10, 86_400) * 1000;
   const poolSize = num('--pool', 0, 1000);
+  const spawnConcurrency = num('--spawn-concurrency', DEFAULT_SPAWN_CONCURRENCY, MAX_SPAWN_CONCURRENCY);
+  if (spawnConcurrency === 0) v.add('--spawn-concurrency', 'must be at least 1');
   const heartbeatMs = num('--heartbeat', 10, 3600) * 1000;
   if (heartbeatMs === 0) v.add('--heartbeat', 'must be at least 1 second');
   const capacity = flags.has('--capacity') ? num('--capacity', 0, 100_000) : undefined;
@@ -134,6 +141,7 @@ export function parseAgentArgs(argv: readonly string[]): AgentCommand {
       resyncMs,
       heartbeatMs,
       poolSize,
+      spawnConcurrency,
       labels,
       ...(coreInterface !== undefined ? { coreInterface } : {}),
       ...(capacity !== undefined ? { capacity } : {}),

@@ -3,13 +3,15 @@
  * (DESIGN.md §6), progress on stderr. Must run as root (network namespaces).
  *
  * Each group of metrics is one function taking `emit`; add a group to GROUPS to extend the bench.
- * BENCH_ONLY=spawn,intent selects groups (all by default). Knobs of the spawn group: BENCH_SPAWNS
- * (100), BENCH_NAIVE_SPAWNS (20), BENCH_SETTLE_MS (3000); of the intent group: BENCH_CHAINS (10000),
- * BENCH_REPS (3).
+ * BENCH_ONLY=spawn,intent,instances selects groups (all by default). Knobs of the spawn group:
+ * BENCH_SPAWNS (100), BENCH_NAIVE_SPAWNS (20), BENCH_SETTLE_MS (3000); of the intent group:
+ * BENCH_CHAINS (10000), BENCH_REPS (3); of the instances group: BENCH_INSTANCES (10),
+ * BENCH_CONCURRENCY (4), BENCH_REPS (3), BENCH_SETTLE_MS (1000).
  */
 import type { Emit } from './bench-main.js';
 import { benchNetnsSpawn, cleanupSpawnBench } from './agent-spawn.bench.js';
 import { benchIntentApply } from './agent-intent.bench.js';
+import { benchIntentInstances, cleanupInstancesBench } from './agent-instances.bench.js';
 import { emitter, runBench } from './bench-main.js';
 
 interface Group {
@@ -21,6 +23,7 @@ interface Group {
 const GROUPS: Record<string, Group> = {
   spawn: { run: benchNetnsSpawn, cleanup: cleanupSpawnBench },
   intent: { run: (emit) => benchIntentApply(emit) },
+  instances: { run: benchIntentInstances, cleanup: () => void cleanupInstancesBench() },
 };
 
 const emit = emitter('agent');

@@ -37,8 +37,16 @@ let server: string;
 let stateDir: string;
 const runtimes: NetnsRuntime[] = [];
 
-function runtime(extra: { poolSize?: number; pollMs?: number } = {}): NetnsRuntime {
-  const rt = new NetnsRuntime({ node: NODE, stateDir, nodeNs: node, pollMs: extra.pollMs ?? 100, poolSize: extra.poolSize ?? 0 });
+function runtime(extra: { poolSize?: number; pollMs?: number; shells?: number; nodeBinary?: string } = {}): NetnsRuntime {
+  const rt = new NetnsRuntime({
+    node: NODE,
+    stateDir,
+    nodeNs: node,
+    pollMs: extra.pollMs ?? 100,
+    poolSize: extra.poolSize ?? 0,
+    ...(extra.shells !== undefined ? { shells: extra.shells } : {}),
+    ...(extra.nodeBinary !== undefined ? { nodeBinary: extra.nodeBinary } : {}),
+  });
   runtimes.push(rt);
   return rt;
 }
@@ -420,5 +428,66 @@ describe('netns runtime: exits, adoption, destroy', () => {
     await rt.spawn(spec('fw8', 16, { type: 'firewall' }));
     await expect(rt.spawn(spec('fw9', 16, { type: 'firewall' }))).rejects.toMatchObject({ reason: 'CONFLICT' });
     await expect(rt.reconfigure(spec('nope', 17, { type: 'firewall' }))).rejects.toMatchObject({ reason: 'NOT_FOUND' });
+  });
+});
+
+describe('netns runtime: concurrent operations (the reconciler overlaps up to --spawn-concurrency)', () => {
+  const hostLegs = (slot: number, legs: 1 | 2): string[] => {
+    const hex = slot.toString(16).padStart(4, '0');
+    return legs === 2 ? [`sfc${hex}i`, `sfc${hex}o`] : [`sfc${hex}i`];
+  };
+  const firewalls = Array.from({ length: 8 }, (_, i) => spec(`cfw${i}`, 40 + i, { type: 'firewall' }));
+  const responders = [spec('cresp0', 48, { type: 'responder', config: { tcpPorts: [8080] } }, 1), spec('cresp1', 49, { type: 'responder', config: { tcpPorts: [8081] } }, 1)];
+
+  it('spawns, reconfigures and destroys ten instances at once: each its own namespace, legs and record', async () => {
+    const rt = runtime({ shells: 4 });
+    const all = [...firewalls, ...responders];
+    const statuses = await Promise.all(all.map((s) => rt.spawn(s)));
+    expect(statuses.map((s) => s.state)).toEqual(all.map(() => 'running'));
+    expect(namespaces().sort()).toEqual(all.map((s) => `${PREFIX}${s.id}`).sort());
+    expect(nodeLinks().sort()).toEqual(all.flatMap((s) => hostLegs(s.slot, s.legs)).sort());
+    for (const s of all) expect(JSON.parse(readFileSync(join(stateDir, `${s.id}.json`), 'utf8'))).toMatchObject({ ready: true, spec: { id: s.id, slot: s.slot } });
+    expect((await rt.list()).filter((s) => s.state === 'running')).toHaveLength(10);
+
+    // Traffic crosses one of them; then every firewall is reconfigured at once to drop ICMP.
+    steer(statuses[3]!.attachment);
+    expect(ping(client, '10.10.2.2')).toBe(true);
+    const drop: FunctionSpec = { type: 'firewall', config: { rules: [{ action: 'drop', protocol: 'icmp' }] } };
+    await Promise.all(firewalls.map((s) => rt.reconfigure({ ...s, function: drop })));
+    expect(ping(client, '10.10.2.2', [], 2)).toBe(false);
+    expect((await rt.counters('cfw3')).rule0!.packets).toBe(2);
+
+    const pids = responders.map((s) => record(s.id).keeper!.pid);
+    expect(await Promise.all(all.map((s) => rt.destroy(s.id)))).toEqual(all.map(() => true));
+    expect(namespaces()).toEqual([]);
+    expect(nodeLinks()).toEqual([]);
+    for (const s of all) expect(existsSync(join(stateDir, `${s.id}.json`))).toBe(false);
+    for (const pid of pids) await until(`keeper ${pid} to end`, () => !existsSync(`/proc/${pid}`) || readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z'));
+    expect(await rt.list()).toEqual([]);
+  });
+
+  it('two concurrent spawns into one slot: exactly one wins, the other is a CONFLICT and leaves nothing', async () => {
+    const rt = runtime({ shells: 4 });
+    const outcomes = await Promise.allSettled([rt.spawn(spec('cx1', 50, { type: 'monitor' })), rt.spawn(spec('cx2', 50, { type: 'monitor' }))]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ reason: 'CONFLICT' });
+    const winner = (outcomes.find((o) => o.status === 'fulfilled') as PromiseFulfilledResult<InstanceStatus>).value.id;
+    expect(namespaces()).toEqual([`${PREFIX}${winner}`]);
+    expect(nodeLinks().sort()).toEqual(hostLegs(50, 2));
+    expect((await rt.list()).map((s) => s.id)).toEqual([winner]);
+  });
+
+  it('spawns that fail amid concurrent ones clean up after themselves only', async () => {
+    // Responders cannot start (no such node binary); the monitors spawned beside them are unaffected.
+    const rt = runtime({ shells: 4, nodeBinary: '/nonexistent/node' });
+    const monitors = Array.from({ length: 4 }, (_, i) => spec(`cmon${i}`, 52 + i, { type: 'monitor' }));
+    const failing = [spec('cbad0', 56, { type: 'responder' }, 1), spec('cbad1', 57, { type: 'responder' }, 2)];
+    const outcomes = await Promise.allSettled([...failing.slice(0, 1), ...monitors, ...failing.slice(1)].map((s) => rt.spawn(s)));
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+    expect((outcomes[0] as PromiseRejectedResult).reason).toMatchObject({ reason: 'RUNTIME_FAILED' });
+    expect(namespaces().sort()).toEqual(monitors.map((s) => `${PREFIX}${s.id}`).sort());
+    expect(nodeLinks().sort()).toEqual(monitors.flatMap((s) => hostLegs(s.slot, 2)).sort());
+    for (const s of failing) expect(existsSync(join(stateDir, `${s.id}.json`))).toBe(false);
+    expect((await rt.list()).map((s) => s.id).sort()).toEqual(monitors.map((s) => s.id));
   });
 });

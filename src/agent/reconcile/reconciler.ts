@@ -4,6 +4,11 @@
  * the reverse on removal). Idempotent: an unchanged intent performs 0 operations. Applies are
  * serialized; the last intent is persisted and re-applied by resync (drift) and after a restart
  * (adoption: what is already right is left alone, so traffic never stops).
+ *
+ * Instance operations (spawn, respawn, reconfigure, destroy) of one apply overlap, at most
+ * `spawnConcurrency` at once (bounded.ts): a 10-function chain on one node does not wait for ten
+ * spawns one after another. Each still succeeds or fails on its own, and the phases stay ordered
+ * (every instance operation of step 1 settles before the SIDs that point into the instances).
  */
 import { ConflictError } from '../../common/errors.js';
 import type { Dataplane } from '../../dataplane/dataplane.js';
@@ -13,6 +18,7 @@ import { rulesetHash } from '../plan/edge-ruleset.js';
 import type { InstanceStatus, Runtime } from '../runtimes/runtime.js';
 import type { EdgeFirewall } from './edge-firewall.js';
 import type { IntentStore } from './intent-store.js';
+import { DEFAULT_SPAWN_CONCURRENCY, forEachBounded } from './bounded.js';
 import { kernelDiff } from './kernel-diff.js';
 import type { AgentEvent, ApplyResult, ItemResult, ObservedState, OpCounts } from './types.js';
 
@@ -23,7 +29,10 @@ export interface ReconcilerDeps {
   readonly store: IntentStore;
   /** The node's locator: every SID must be inside it. */
   readonly locator: string;
-  /** How many instances spawn at once. */
+  /**
+   * Most instance operations (spawn, respawn, reconfigure, destroy) running at once (default 4).
+   * The runtime must be able to run that many: the netns runtime needs as many job shells.
+   */
   readonly spawnConcurrency?: number;
 }
 
@@ -42,12 +51,12 @@ export function instanceActions(desired: readonly InstanceSpec[], running: Reado
   });
 }
 
-async function inPool<T>(items: readonly T[], width: number, fn: (t: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+/** What an action occupies: its slot, and the slot a respawn moves it out of. Actions sharing one run in list order. */
+function slotKeys(a: InstanceAction, running: ReadonlyMap<string, InstanceStatus>): string[] {
+  const keys = [`slot ${a.spec.slot}`];
+  const was = running.get(a.spec.id)?.spec.slot;
+  if (was !== undefined && was !== a.spec.slot) keys.push(`slot ${was}`);
+  return keys;
 }
 
 export class Reconciler {
@@ -57,7 +66,12 @@ export class Reconciler {
   private readonly listeners = new Set<(e: AgentEvent) => void>();
   private unsubscribeRuntime?: () => void;
 
-  constructor(private readonly deps: ReconcilerDeps) {}
+  private readonly concurrency: number;
+
+  constructor(private readonly deps: ReconcilerDeps) {
+    this.concurrency = deps.spawnConcurrency ?? DEFAULT_SPAWN_CONCURRENCY;
+    if (!Number.isInteger(this.concurrency) || this.concurrency < 1) throw new RangeError(`spawnConcurrency must be a whole number >= 1, not ${this.concurrency}`);
+  }
 
   /** Loads the persisted intent and re-applies it: adopts what a previous agent process left. */
   async start(): Promise<ApplyResult | undefined> {
@@ -146,19 +160,25 @@ export class Reconciler {
     for (const a of actions) if (a.kind === 'keep') ops.unchanged++;
     const changes = actions.filter((a) => a.kind !== 'keep');
     if (!validateOnly) {
-      await inPool(changes, this.deps.spawnConcurrency ?? 4, async (a) => {
-        try {
-          if (a.kind === 'reconfigure') await runtime.reconfigure(a.spec);
-          else {
-            if (a.kind === 'respawn') await runtime.destroy(a.spec.id);
-            await runtime.spawn(a.spec);
+      // Independent instances in parallel (bounded); each failure is that instance's own.
+      await forEachBounded(
+        changes,
+        this.concurrency,
+        async (a) => {
+          try {
+            if (a.kind === 'reconfigure') await runtime.reconfigure(a.spec);
+            else {
+              if (a.kind === 'respawn') await runtime.destroy(a.spec.id);
+              await runtime.spawn(a.spec);
+            }
+            if (a.kind === 'spawn') ops.created++;
+            else ops.replaced++;
+          } catch (e) {
+            fail({ kind: 'instance', key: a.spec.id, ok: false, reason: 'RUNTIME_FAILED', message: e instanceof Error ? e.message : String(e) });
           }
-          if (a.kind === 'spawn') ops.created++;
-          else ops.replaced++;
-        } catch (e) {
-          fail({ kind: 'instance', key: a.spec.id, ok: false, reason: 'RUNTIME_FAILED', message: e instanceof Error ? e.message : String(e) });
-        }
-      });
+        },
+        (a) => slotKeys(a, running),
+      );
       plan = withoutFailedInstances(plan, failed);
     } else {
       for (const a of changes) {
@@ -216,10 +236,15 @@ export class Reconciler {
       }
       // A deletion that finds its object gone (routes flushed with their nexthop) is not counted.
       if (diff.remove.length) ops.deleted += (await dp.apply(diff.remove)).filter((r) => r.ok).length;
-      // 4. Instances nobody wants any more, after the SIDs that pointed into them are gone.
-      for (const id of running.keys()) {
-        if (!plan.instances.some((s) => s.id === id) && (await runtime.destroy(id))) ops.deleted++;
-      }
+      // 4. Instances nobody wants any more, after the SIDs that pointed into them are gone: in
+      // parallel (bounded); a failed destroy fails the apply once every other one has settled.
+      const wanted = new Set(plan.instances.map((s) => s.id));
+      const unwanted = [...running.keys()].filter((id) => !wanted.has(id));
+      const destroyed = await forEachBounded(unwanted, this.concurrency, async (id) => {
+        if (await runtime.destroy(id)) ops.deleted++;
+      });
+      const refused = destroyed.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (refused) throw refused.reason;
       await this.deps.store.save(intent);
       this.last = intent;
     }

@@ -17,7 +17,7 @@ describe('sfc-agent flags', () => {
     const cmd = parseAgentArgs(['--name', 'edge1', '--locator', 'fc00:1::/48']);
     expect(cmd).toEqual({
       kind: 'run',
-      config: { name: 'edge1', locator: 'fc00:1::/48', listen: '[::]:50151', advertise: '[::]:50151', stateDir: '/run/srv6-sfc/edge1', resyncMs: 10_000, heartbeatMs: 10_000, poolSize: 0, labels: {} },
+      config: { name: 'edge1', locator: 'fc00:1::/48', listen: '[::]:50151', advertise: '[::]:50151', stateDir: '/run/srv6-sfc/edge1', resyncMs: 10_000, heartbeatMs: 10_000, poolSize: 0, spawnConcurrency: 4, labels: {} },
     });
   });
 
@@ -29,6 +29,15 @@ describe('sfc-agent flags', () => {
     expect(hb.kind === 'run' && hb.config.heartbeatMs).toBe(2000);
     expect(() => parseAgentArgs(['--name=fn1', '--locator=fc00:2::/48', '--heartbeat', '0'])).toThrow(/at least 1 second/);
     expect(parseAgentArgs(['--help']).kind).toBe('help');
+  });
+
+  it('--spawn-concurrency: how many instance operations one apply runs at once (1..64)', () => {
+    const cmd = parseAgentArgs(['--name=fn1', '--locator=fc00:2::/48', '--spawn-concurrency', '8']);
+    expect(cmd.kind === 'run' && cmd.config.spawnConcurrency).toBe(8);
+    const one = parseAgentArgs(['--name=fn1', '--locator=fc00:2::/48', '--spawn-concurrency=1']);
+    expect(one.kind === 'run' && one.config.spawnConcurrency).toBe(1);
+    for (const bad of ['0', '65', 'x', '-2']) expect(fields(['--name=fn1', '--locator=fc00:2::/48', '--spawn-concurrency', bad])).toEqual(['--spawn-concurrency']);
+    expect(() => parseAgentArgs(['--name=fn1', '--locator=fc00:2::/48', '--spawn-concurrency', '0'])).toThrow(/at least 1/);
   });
 
   it('reports every bad flag at once, by name', () => {

@@ -10,11 +10,12 @@ import { FakeEdgeFirewall } from '../../../src/agent/reconcile/edge-firewall.js'
 import { MemoryIntentStore } from '../../../src/agent/reconcile/intent-store.js';
 import { Reconciler } from '../../../src/agent/reconcile/reconciler.js';
 import type { AgentEvent } from '../../../src/agent/reconcile/types.js';
-import { FakeRuntime } from '../../../src/agent/runtimes/fake-runtime.js';
+import { FakeRuntime, type FakeRuntimeOptions } from '../../../src/agent/runtimes/fake-runtime.js';
+import type { FunctionSpec } from '../../../src/agent/functions/function-spec.js';
 
-function harness() {
+function harness(opts: { runtime?: FakeRuntimeOptions; spawnConcurrency?: number } = {}) {
   const dp = new FakeDataplane({ links: ['lo', 'eth0', 'cust0'] });
-  const runtime = new FakeRuntime();
+  const runtime = new FakeRuntime(opts.runtime);
   // The fake runtime's legs appear as interfaces in the fake kernel, as veths would.
   const spawn = runtime.spawn.bind(runtime);
   runtime.spawn = async (spec) => {
@@ -32,7 +33,7 @@ function harness() {
   };
   const edge = new FakeEdgeFirewall();
   const store = new MemoryIntentStore();
-  const make = () => new Reconciler({ dp, runtime, edge, store, locator: 'fc00:2::/48' });
+  const make = () => new Reconciler({ dp, runtime, edge, store, locator: 'fc00:2::/48', ...(opts.spawnConcurrency !== undefined ? { spawnConcurrency: opts.spawnConcurrency } : {}) });
   return { dp, runtime, edge, store, rec: make(), make };
 }
 
@@ -224,5 +225,138 @@ describe('agent reconciler', () => {
     expect(r.ops.created).toBeGreaterThan(10);
     expect(dp.opsPerformed).toBe(0);
     expect(runtime.opsPerformed).toBe(0);
+  });
+});
+
+/** One chain of n monitors on this node (slots 10.., SIDs fc00:2::a<i>), each with its static proxy. */
+function longChain(n: number, generation = 1, fn: FunctionSpec = { type: 'monitor' }): NodeIntent {
+  const ids = Array.from({ length: n }, (_, i) => `m${i}`);
+  const sid = (i: number) => `fc00:2::a${i.toString(16)}`;
+  return {
+    generation,
+    tunnelSource: 'fc00:2::1',
+    edgeChains: [{ chain: 'long', id: 2, dev: 'eth0', segments: [...ids.map((_, i) => sid(i)), 'fc00:3::d4'], classifiers: [{ dst: '10.9.0.0/24' }] }],
+    instances: ids.map((id, i) => ({ id, slot: 10 + i, legs: 2, function: fn, sids: { dx4: sid(i) } })),
+    proxies: ids.map((id) => ({ instance: id, chain: 'long', continuation: ['fc00:3::d4'], dev: 'eth0' })),
+  };
+}
+
+const LATENCY = { latencyMs: 5 };
+
+describe('agent reconciler: concurrent instance operations', () => {
+  it('spawns up to the limit at once, never more, and reports exactly what one-at-a-time does', async () => {
+    const seq = harness({ runtime: LATENCY, spawnConcurrency: 1 });
+    const par = harness({ runtime: LATENCY, spawnConcurrency: 4 });
+    const a = await seq.rec.apply(longChain(10));
+    const b = await par.rec.apply(longChain(10));
+    expect(seq.runtime.maxInFlight).toBe(1);
+    expect(par.runtime.maxInFlight).toBe(4);
+    expect(par.runtime.inFlight).toBe(0);
+    expect(b).toEqual(a);
+    expect(b.items.filter((i) => !i.ok)).toEqual([]);
+    expect(b.ops.created).toBe(a.ops.created);
+    expect((await par.runtime.list()).map((i) => i.id).sort()).toEqual(longChain(10).instances!.map((i) => i.id).sort());
+    expect(await par.dp.listRoutes()).toEqual(await seq.dp.listRoutes());
+    expect(await par.dp.listRules()).toEqual(await seq.dp.listRules());
+    expect(par.runtime.opsPerformed).toBe(10);
+  });
+
+  it('the default limit is 4; fewer changes than the limit all run at once', async () => {
+    const ten = harness({ runtime: LATENCY });
+    await ten.rec.apply(longChain(10));
+    expect(ten.runtime.maxInFlight).toBe(4);
+    const three = harness({ runtime: LATENCY, spawnConcurrency: 8 });
+    await three.rec.apply(longChain(3));
+    expect(three.runtime.maxInFlight).toBe(3);
+  });
+
+  it('a failed spawn fails that instance only: the others spawn, the counts are the sequential ones', async () => {
+    const seq = harness({ runtime: LATENCY, spawnConcurrency: 1 });
+    const par = harness({ runtime: LATENCY, spawnConcurrency: 4 });
+    for (const h of [seq, par]) h.runtime.failNextSpawn.add('m2');
+    const a = await seq.rec.apply(longChain(10));
+    const r = await par.rec.apply(longChain(10));
+    expect(r).toEqual(a);
+    expect(r.items.filter((i) => !i.ok).map((i) => [i.kind, i.key, i.reason])).toEqual([['instance', 'm2', 'RUNTIME_FAILED']]);
+    expect((await par.runtime.list()).length).toBe(9);
+    const routes = await par.dp.listRoutes();
+    expect(routes.some((x) => x.dst === 'fc00:2::a2/128')).toBe(false); // its SID is not attempted
+    expect(routes.filter((x) => x.encap?.type === 'seg6local').length).toBe(9);
+    expect(par.runtime.maxInFlight).toBe(4);
+    // The next apply retries it alone.
+    const again = await par.rec.apply(longChain(10, 2));
+    expect(again.items.every((i) => i.ok)).toBe(true);
+    expect(again.ops.created).toBeGreaterThanOrEqual(1);
+  });
+
+  it('reconfigures and respawns concurrently too, within the limit', async () => {
+    const { runtime, rec } = harness({ runtime: LATENCY, spawnConcurrency: 3 });
+    await rec.start();
+    await rec.apply(longChain(10));
+    runtime.maxInFlight = 0;
+    const reconf = await rec.apply(longChain(10, 2, { type: 'monitor', config: {} }));
+    expect(reconf.ops).toMatchObject({ created: 0, replaced: 10, deleted: 0 });
+    expect(runtime.maxInFlight).toBe(3);
+    for (const id of ['m1', 'm4', 'm5', 'm8']) runtime.kill(id);
+    runtime.maxInFlight = 0;
+    const r = await rec.resync();
+    expect(r?.ops).toMatchObject({ replaced: 4, deleted: 0 }); // created: their SIDs and proxies, gone with their legs
+    expect(runtime.maxInFlight).toBe(3);
+    expect((await runtime.list()).every((i) => i.state === 'running')).toBe(true);
+  });
+
+  it('destroys what the intent dropped concurrently; a failed destroy fails the apply after the others are done', async () => {
+    const seq = harness({ runtime: LATENCY, spawnConcurrency: 1 });
+    const par = harness({ runtime: LATENCY, spawnConcurrency: 4 });
+    for (const h of [seq, par]) await h.rec.apply(longChain(10));
+    par.runtime.maxInFlight = 0;
+    const a = await seq.rec.apply({ generation: 2 });
+    const b = await par.rec.apply({ generation: 2 });
+    expect(b).toEqual(a);
+    expect(b.ops.deleted).toBeGreaterThan(10); // 10 instances plus their SIDs, proxies, chain
+    expect(par.runtime.maxInFlight).toBe(4);
+    expect(await par.runtime.list()).toEqual([]);
+
+    const { runtime, rec } = harness({ runtime: LATENCY, spawnConcurrency: 4 });
+    await rec.apply(longChain(10));
+    runtime.failNextDestroy.add('m0');
+    await expect(rec.apply({ generation: 2 })).rejects.toThrow(/destroy of m0 failed/);
+    expect(runtime.inFlight).toBe(0);
+    expect((await runtime.list()).map((i) => i.id)).toEqual(['m0']);
+    const retried = await rec.apply({ generation: 2 });
+    expect(retried.ops.deleted).toBe(1);
+    expect(await runtime.list()).toEqual([]);
+  });
+
+  it('operations on one slot keep their order: a respawn moving out of a slot finishes before the slot is taken again', async () => {
+    // Destroys are slow here: unordered, the new instance's spawn would find the slot still taken.
+    const slowDestroy: FakeRuntimeOptions = { latencyMs: (op) => (op === 'destroy' ? 20 : 2) };
+    const run = async (spawnConcurrency: number) => {
+      const h = harness({ runtime: slowDestroy, spawnConcurrency });
+      const first: NodeIntent = { generation: 1, instances: [{ id: 'a', slot: 1, legs: 2, function: { type: 'monitor' }, sids: { dx4: 'fc00:2::a' } }] };
+      await h.rec.apply(first);
+      const moved: NodeIntent = {
+        generation: 2,
+        instances: [
+          { id: 'a', slot: 2, legs: 2, function: { type: 'monitor' }, sids: { dx4: 'fc00:2::a' } },
+          { id: 'b', slot: 1, legs: 2, function: { type: 'monitor' }, sids: { dx4: 'fc00:2::b' } },
+        ],
+      };
+      const r = await h.rec.apply(moved);
+      return { r, instances: (await h.runtime.list()).map((i) => [i.id, i.spec.slot]) };
+    };
+    const seq = await run(1);
+    const par = await run(4);
+    expect(seq.r.items.filter((i) => !i.ok)).toEqual([]);
+    expect(par).toEqual(seq);
+    expect(par.instances).toEqual([
+      ['a', 2],
+      ['b', 1],
+    ]);
+  });
+
+  it('refuses a limit below 1', () => {
+    expect(() => harness({ spawnConcurrency: 0 })).toThrow(RangeError);
+    expect(() => harness({ spawnConcurrency: 1.5 })).toThrow(RangeError);
   });
 });

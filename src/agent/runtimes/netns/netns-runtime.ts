@@ -4,7 +4,11 @@
  * plan/leg-addressing.ts) and a function: nftables (firewall, nat, monitor) or a responder.
  *
  * - Spawning runs one job script in a long-lived shell (netns-scripts.ts, shell-servers.ts);
- *   optionally from a warm pool of namespaces made ahead of time (`poolSize`).
+ *   optionally from a warm pool of namespaces made ahead of time (`poolSize`). Operations on
+ *   different instances may run concurrently (the agent's reconciler overlaps up to
+ *   --spawn-concurrency): each holds one job shell at a time, so `shells` bounds how many really
+ *   run at once; operations on one id are serialized, and a slot is taken synchronously (no two
+ *   running instances ever share one).
  * - Kernel-only functions (firewall, nat, monitor) have no process at all: the namespace's mount
  *   keeps them, and their exit is the namespace's deletion, seen at once through inotify on
  *   /run/netns (plus a periodic check). A responder's keeper is its listener process: its 'exit'
@@ -66,7 +70,10 @@ export interface NetnsRuntimeOptions {
   readonly mountNs?: string;
   /** Period of the liveness check of namespaces and keepers, ms (default 1000; 0: off). */
   readonly pollMs?: number;
-  /** Job shells working in parallel (default 2). */
+  /**
+   * Job shells working in parallel (default 4). A spawn, reconfigure or destroy holds one shell at
+   * a time, so give at least as many as the operations the caller runs at once.
+   */
   readonly shells?: number;
   /** The `node` binary the responder runs with (default: this process's). */
   readonly nodeBinary?: string;
@@ -96,6 +103,7 @@ interface PoolEntry {
 }
 
 const ID = /^[a-z0-9-]{1,24}$/;
+const DEFAULT_SHELLS = 4;
 const POOL_REFILL_QUIET_MS = 50;
 const NODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 
@@ -326,7 +334,7 @@ export class NetnsRuntime implements Runtime {
       } else if (t.kind === 'unshared') this.unshared = t.reason;
     } else if (mode !== 'self') this.mountArgs = [`--mount=${mode}`];
     const nodeNet = this.opts.nodeNs === undefined ? [] : [`--net=${NETNS_DIR}/${this.opts.nodeNs}`];
-    this.shells = new ShellServers(this.nsenter(nodeNet, true), this.opts.shells ?? 2);
+    this.shells = new ShellServers(this.nsenter(nodeNet, true), this.opts.shells ?? DEFAULT_SHELLS);
     this.writeResponderScript();
 
     this.watcher = watch(NETNS_DIR, { persistent: false }, (_ev, file) => {
