@@ -13,6 +13,15 @@ want tc iproute2
 want nft nftables
 want nsenter util-linux
 want ping iputils-ping
+# The dynamic SR proxy (bpf/sr_proxy.c): built here with Debian's clang/llvm against libbpf's
+# headers, loaded and pinned with bpftool; function legs need ethtool (TSO/GSO off). iperf3 drives
+# TCP through chains in the privileged tests and bench:proxy.
+want clang clang
+want llc llvm
+[ -f /usr/include/bpf/bpf_helpers.h ] || need_pkgs+=(libbpf-dev)
+want bpftool bpftool
+want ethtool ethtool
+want iperf3 iperf3
 # The external-client test (npm test, unit tier) drives the controller from Python: Debian's
 # grpcio and grpc-tools, for Debian's interpreter (/usr/bin/python3), whatever python3 is on PATH.
 /usr/bin/python3 -c 'import grpc' 2>/dev/null || need_pkgs+=(python3-grpcio)
@@ -37,3 +46,6 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "setup: installing npm packages" >&2
   npm ci --no-audit --no-fund --loglevel=error >&2
 fi
+
+# The BPF object: (re)built when missing or older than its sources (quiet otherwise).
+bash scripts/build-bpf.sh --if-stale
