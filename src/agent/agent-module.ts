@@ -12,6 +12,7 @@ import { NftEdgeFirewall } from './reconcile/edge-firewall.js';
 import { FileIntentStore } from './reconcile/intent-store.js';
 import { Reconciler } from './reconcile/reconciler.js';
 import { NetnsRuntime } from './runtimes/netns/index.js';
+import { AgentDynamicProxy } from './proxy/dynamic/agent-proxy.js';
 
 export const agentModule = new ContainerModule(({ bind }) => {
   bind(AgentDataplane).toDynamicValue(() => new NetlinkDataplane()).inSingletonScope();
@@ -32,6 +33,8 @@ export const agentModule = new ContainerModule(({ bind }) => {
         store: new FileIntentStore(c.stateDir),
         locator: c.locator,
         spawnConcurrency: c.spawnConcurrency,
+        // Loaded on first use (the first dynamic proxy item), pinned under /sys/fs/bpf/sfc/<node>.
+        dynamicProxy: new AgentDynamicProxy({ node: c.name }),
       });
     })
     .inSingletonScope();

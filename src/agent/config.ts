@@ -58,7 +58,8 @@ Options:
   -h, --help            this text
 
 'teardown' removes everything the agent of NODE made: instances, owned routes, nexthops and
-rules (protocol 200), the edge table, and its state directory.
+rules (protocol 200), the edge table, the dynamic proxy's tc filters and BPF pins, and its state
+directory.
 Stopping the agent (SIGTERM, SIGINT) leaves the dataplane in place: traffic keeps flowing, and
 a restarted agent adopts it.`;
 

@@ -20,6 +20,7 @@ import { Registration, RegistrationOptions } from './grpc/registration.js';
 import { NodeAgent } from './node-agent.js';
 import { NftEdgeFirewall } from './reconcile/edge-firewall.js';
 import { NetnsRuntime } from './runtimes/netns/index.js';
+import { DynamicProxyLoader } from './proxy/dynamic/loader.js';
 
 const log = logger('agent.main');
 
@@ -45,6 +46,8 @@ async function teardown(config: AgentConfig): Promise<void> {
   const runtime = new NetnsRuntime({ node: config.name, stateDir: join(config.stateDir, 'instances'), pollMs: 0 });
   const dp = new NetlinkDataplane();
   try {
+    // The dynamic proxy's tc filters, leg objects and pins (nothing to do where it never ran).
+    await new DynamicProxyLoader({ node: config.name, returnHook: 'tc' }).cleanup().catch((e: unknown) => log.warn('dynamic proxy cleanup failed', { error: String(e) }));
     for (const i of await runtime.list()) await runtime.destroy(i.id);
     const deleted = await pruneOwned(dp, {});
     await new NftEdgeFirewall().remove();

@@ -8,6 +8,7 @@ import { logger } from '../common/logger.js';
 import type { NetlinkDataplane } from '../dataplane/netlink/netlink-dataplane.js';
 import { type FeatureReport, probeFeatures } from '../dataplane/netlink/probe.js';
 import type { AgentCore, ApplyOptions, NodeInfo } from './agent-core.js';
+import { probeBpfProxy } from './proxy/dynamic/agent-proxy.js';
 import { AgentConfig } from './config.js';
 import type { NodeIntent } from './intent/node-intent.js';
 import { Reconciler } from './reconcile/reconciler.js';
@@ -33,7 +34,7 @@ export class NodeAgent implements AgentCore, Hook {
   ) {}
 
   async start(): Promise<void> {
-    this.features = await probeFeatures(this.dp);
+    this.features = await this.probe();
     const adopted = await this.reconciler.start();
     if (adopted) this.log.info('resumed the last intent', { generation: adopted.generation, ops: adopted.ops });
     if (this.config.resyncMs > 0) {
@@ -42,6 +43,11 @@ export class NodeAgent implements AgentCore, Hook {
       }, this.config.resyncMs);
       this.timer.unref();
     }
+  }
+
+  /** Kernel features, and whether the dynamic proxy's programs load here (a scratch load). */
+  private probe(): Promise<FeatureReport> {
+    return probeFeatures(this.dp, { bpfProxy: () => probeBpfProxy() });
   }
 
   async stop(): Promise<void> {
@@ -66,7 +72,7 @@ export class NodeAgent implements AgentCore, Hook {
       address: this.config.advertise,
       locator: this.config.locator,
       interfaces: await this.dp.links(),
-      features: this.features ?? (await probeFeatures(this.dp)),
+      features: this.features ?? (await this.probe()),
       runtimes: [this.runtime.name],
       operations: this.reconciler.operationTotals,
       labels: this.config.labels,

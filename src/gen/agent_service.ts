@@ -94,6 +94,7 @@ export interface ProtoGrpcType {
         ObservedState: MessageTypeDefinition<_srv6sfc_agent_v1_ObservedState, _srv6sfc_agent_v1_ObservedState__Output>
         OpCounts: MessageTypeDefinition<_srv6sfc_agent_v1_OpCounts, _srv6sfc_agent_v1_OpCounts__Output>
         PortRange: MessageTypeDefinition<_srv6sfc_agent_v1_PortRange, _srv6sfc_agent_v1_PortRange__Output>
+        ProxyMode: EnumTypeDefinition
         ProxySpec: MessageTypeDefinition<_srv6sfc_agent_v1_ProxySpec, _srv6sfc_agent_v1_ProxySpec__Output>
         ResponderConfig: MessageTypeDefinition<_srv6sfc_agent_v1_ResponderConfig, _srv6sfc_agent_v1_ResponderConfig__Output>
         ReverseLists: MessageTypeDefinition<_srv6sfc_agent_v1_ReverseLists, _srv6sfc_agent_v1_ReverseLists__Output>

@@ -13,6 +13,7 @@ export const PLAIN_FEATURE_NAME = {
   vrf: 'vrf',
   lwtBpf: 'lwt-bpf',
   tunnelSource: 'tunnel-source',
+  bpfProxy: 'bpf-proxy',
 } as const satisfies Record<Exclude<keyof FeatureReport, 'seg6local'>, string>;
 
 /** `seg6local.End.DX4`; End.DT6 in VRF mode (`End.DT6 (vrf)` in the report) is `seg6local.End.DT6.vrf`. */

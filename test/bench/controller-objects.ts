@@ -18,6 +18,7 @@ const FEATURES: FeatureReport = {
   nexthopObjects: ok,
   vrf: { ok: false, reason: 'EOPNOTSUPP' },
   lwtBpf: ok,
+  bpfProxy: ok,
   tunnelSource: ok,
 };
 

@@ -18,6 +18,11 @@ export interface AgentProcessOptions {
   /** Register with this controller (unix: or host:port). */
   readonly controller?: string;
   readonly coreInterface?: string;
+  /**
+   * Start with `nsenter --net` instead of `ip netns exec`: the agent shares the test's mount
+   * namespace, so its BPF pins (/sys/fs/bpf/sfc/<node>) are visible to the test (docs/operations.md).
+   */
+  readonly nsenter?: boolean;
 }
 
 export class AgentProcess {
@@ -38,7 +43,10 @@ export class AgentProcess {
     const args = ['--name', this.opts.name, '--locator', this.opts.locator, '--listen', `unix:${this.socket}`, '--state-dir', this.stateDir, '--resync', String(this.opts.resyncSeconds ?? 1)];
     if (this.opts.controller) args.push('--controller', this.opts.controller);
     if (this.opts.coreInterface) args.push('--core-interface', this.opts.coreInterface);
-    this.child = spawn('ip', ['netns', 'exec', this.opts.ns, join(REPO_ROOT, 'bin', 'sfc-agent'), ...args], { stdio: ['ignore', out, out] });
+    const bin = join(REPO_ROOT, 'bin', 'sfc-agent');
+    this.child = this.opts.nsenter
+      ? spawn('nsenter', [`--net=/run/netns/${this.opts.ns}`, bin, ...args], { stdio: ['ignore', out, out] })
+      : spawn('ip', ['netns', 'exec', this.opts.ns, bin, ...args], { stdio: ['ignore', out, out] });
     const client = new AgentClient(`unix:${this.socket}`, { deadlineMs: 60_000 });
     await client.waitForReady(30_000).catch((e: unknown) => {
       throw new Error(`agent ${this.opts.name} did not come up: ${String(e)}\n${this.log()}`);

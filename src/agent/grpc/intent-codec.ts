@@ -30,6 +30,9 @@ const EDGE_MODE = new EnumTable({ encap: 'SEG6_MODE_ENCAP', 'encap.red': 'SEG6_M
 /** EdgeChain.direction; unspecified = absent = forward. */
 const EDGE_DIRECTION = new EnumTable({ forward: 'EDGE_CHAIN_DIRECTION_FORWARD', return: 'EDGE_CHAIN_DIRECTION_RETURN' } as const satisfies Record<NonNullable<EdgeChain['direction']>, string>);
 
+/** ProxySpec.mode; unspecified = absent = static. */
+const PROXY_MODE = new EnumTable({ static: 'PROXY_MODE_STATIC', dynamic: 'PROXY_MODE_DYNAMIC' } as const satisfies Record<NonNullable<ProxySpec['mode']>, string>);
+
 export function intentToProto(i: NodeIntent): IntentMsg {
   return {
     generation: String(i.generation),
@@ -57,11 +60,12 @@ export function intentToProto(i: NodeIntent): IntentMsg {
     proxies: (i.proxies ?? []).map((p) => ({
       instance: p.instance,
       chain: p.chain,
-      continuation: [...p.continuation],
+      continuation: [...(p.continuation ?? [])],
       continuationIpv6: [...(p.continuationIpv6 ?? [])],
-      dev: p.dev,
+      dev: p.dev ?? '',
       families: (p.families ?? []).map((f) => ADDRESS_FAMILY.toProto(f)),
       reverse: p.reverse ? { ipv4: [...(p.reverse.ipv4 ?? [])], ipv6: [...(p.reverse.ipv6 ?? [])] } : null,
+      mode: p.mode ? PROXY_MODE.toProto(p.mode) : 'PROXY_MODE_UNSPECIFIED',
     })),
   };
 }
@@ -146,12 +150,16 @@ function readLocalSid(r: ProtoReader, m: LocalSid__Output, path: string): LocalS
 
 function readProxy(r: ProtoReader, m: ProxySpec__Output, path: string): ProxySpec {
   const families = m.families.map((f, n) => r.enumValue(`${path}.families[${n}]`, f, ADDRESS_FAMILY.fromProto) ?? 6);
+  const mode = r.optionalEnum(`${path}.mode`, m.mode, PROXY_MODE.fromProto);
+  // A dynamic proxy has no continuation or dev: empty means absent (the reconciler refuses what a dynamic item should not carry).
+  const dynamic = mode === 'dynamic';
   return {
     instance: r.required(`${path}.instance`, m.instance),
     chain: r.required(`${path}.chain`, m.chain),
-    continuation: r.strings(`${path}.continuation`, m.continuation),
+    ...(mode ? { mode } : {}),
+    ...(!dynamic || m.continuation.length > 0 ? { continuation: r.strings(`${path}.continuation`, m.continuation) } : {}),
     ...(m.continuationIpv6.length > 0 ? { continuationIpv6: r.strings(`${path}.continuation_ipv6`, m.continuationIpv6) } : {}),
-    dev: r.required(`${path}.dev`, m.dev),
+    ...(!dynamic || m.dev !== '' ? { dev: r.required(`${path}.dev`, m.dev) } : {}),
     ...(families.length > 0 ? { families } : {}),
     ...(m.reverse ? { reverse: readReverse(r, m.reverse, `${path}.reverse`) } : {}),
   };

@@ -13,7 +13,7 @@ import type { NodeInfo } from '../agent-core.js';
 type Seg6LocalKey = keyof FeatureReport['seg6local'];
 const SEG6LOCAL_KEYS: readonly Seg6LocalKey[] = [...(Object.keys(ACTION_NUMBER) as Seg6LocalAction[]), 'End.DT6 (vrf)'];
 /** The report's plain features: every key but the seg6local map. */
-const PLAIN = ['seg6', 'counters', 'flavorPsp', 'flavorNextCsid', 'nexthopObjects', 'vrf', 'lwtBpf', 'tunnelSource'] as const satisfies readonly Exclude<
+const PLAIN = ['seg6', 'counters', 'flavorPsp', 'flavorNextCsid', 'nexthopObjects', 'vrf', 'lwtBpf', 'tunnelSource', 'bpfProxy'] as const satisfies readonly Exclude<
   keyof FeatureReport,
   'seg6local'
 >[];

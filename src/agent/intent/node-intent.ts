@@ -22,7 +22,11 @@ export interface NodeIntent {
   readonly localSids?: readonly LocalSid[];
   /** Function instances this node hosts. */
   readonly instances?: readonly InstanceSpec[];
-  /** Static SR proxies: per-chain continuation on an instance's return leg. */
+  /**
+   * SR proxies of SR-unaware instances: `static` (per-chain continuation on the instance's return
+   * leg) or `dynamic` (eBPF, End.AD: the header the packet arrived with is cached and pushed back;
+   * no per-chain state on this node).
+   */
   readonly proxies?: readonly ProxySpec[];
 }
 
@@ -110,12 +114,21 @@ export interface ProxySpec {
   readonly instance: string;
   /** The chain the instance currently serves (instances are dedicated per chain). */
   readonly chain: string;
-  /** Travel order: the SIDs after this function, ending with the egress decap SID; both families unless `continuationIpv6`. */
-  readonly continuation: readonly string[];
+  /**
+   * Default `static`. `dynamic`: the eBPF proxy (docs/dynamic-proxy.md) proxies the instance's
+   * End.DX4/End.DX6 SIDs (those of `families`) and re-encapsulates on its return leg with the cached
+   * header: no continuation, device or reverse lists (refused when given).
+   */
+  readonly mode?: 'static' | 'dynamic';
+  /**
+   * Travel order: the SIDs after this function, ending with the egress decap SID; both families
+   * unless `continuationIpv6`. Required for (and only for) a static proxy.
+   */
+  readonly continuation?: readonly string[];
   /** The continuation for IPv6 traffic when it differs (End.DX6 SIDs instead of End.DX4). */
   readonly continuationIpv6?: readonly string[];
-  /** Device the re-encapsulated packets leave by. */
-  readonly dev: string;
+  /** Device the re-encapsulated packets leave by. Required for (and only for) a static proxy. */
+  readonly dev?: string;
   /** Address families to proxy (default both). */
   readonly families?: readonly Family[];
   /**
@@ -125,6 +138,9 @@ export interface ProxySpec {
    */
   readonly reverse?: ReverseLists;
 }
+
+/** A static proxy item (what the static proxy reads; validated: continuation and dev present). */
+export type StaticProxySpec = ProxySpec & { readonly continuation: readonly string[]; readonly dev: string };
 
 export interface ReverseLists {
   readonly ipv4?: readonly string[];

@@ -8,7 +8,7 @@ import type { Nexthop } from '../../dataplane/seg6/nexthop.js';
 import type { Route } from '../../dataplane/seg6/route.js';
 import type { Rule } from '../../dataplane/seg6/rule.js';
 import { edgeChainKey } from '../intent/edge-chain-key.js';
-import type { EdgeChain, InstanceSids, InstanceSpec, NodeIntent } from '../intent/node-intent.js';
+import type { EdgeChain, InstanceSids, InstanceSpec, NodeIntent, StaticProxySpec } from '../intent/node-intent.js';
 import type { ItemKind, ItemResult } from '../reconcile/types.js';
 import { edgeRuleset } from './edge-ruleset.js';
 import { chainNexthopId, chainTable, classifierRulePriority } from './ids.js';
@@ -48,6 +48,25 @@ export interface NodePlan {
   readonly rejected: readonly ItemResult[];
   /** Every item planned (for the final per-item result). */
   readonly planned: readonly { kind: ItemKind; key: string }[];
+  /** The dynamic (eBPF) proxy's legs and SIDs: BPF map entries and tc attachments, not netlink objects. */
+  readonly dynamicProxy: DynamicProxyPlan;
+}
+
+/** One dynamically proxied instance: its leg (id = slot), the device it sends back on, its proxied SIDs. */
+export interface DynamicProxyLeg {
+  readonly item: { readonly kind: 'proxy'; readonly key: string };
+  /** The instance (its namespace is re-created on respawn: a new ifindex for returnDev). */
+  readonly instance: string;
+  /** Leg id = the instance's slot. */
+  readonly id: number;
+  /** Host-side return leg: the out leg, or the in leg of a one-leg instance. */
+  readonly returnDev: string;
+  /** End.DX4 / End.DX6 SIDs of the instance (those of the item's families). */
+  readonly sids: readonly string[];
+}
+
+export interface DynamicProxyPlan {
+  readonly legs: readonly DynamicProxyLeg[];
 }
 
 const DEFAULT_DST: Record<Family, string> = { 4: '0.0.0.0/0', 6: '::/0' };
@@ -110,6 +129,7 @@ export function planNode(intent: NodeIntent, ctx: NodeContext): NodePlan {
   });
 
   const proxyRules: Owned<Rule>[] = [];
+  const dynamicLegs: DynamicProxyLeg[] = [];
   const proxied = new Set<string>();
   (intent.proxies ?? []).forEach((p, i) => {
     const path = `proxies[${i}]`;
@@ -120,7 +140,16 @@ export function planNode(intent: NodeIntent, ctx: NodeContext): NodePlan {
     proxied.add(p.instance);
     const s = instanceById.get(p.instance)!;
     const item = { kind: 'proxy' as const, key };
-    const objects = staticProxy.objects(s.slot, instanceLegs(s.slot, s.legs), p);
+    if (p.mode === 'dynamic') {
+      const legs = instanceLegs(s.slot, s.legs);
+      const families = p.families ?? ([4, 6] as const);
+      const sids = [families.includes(4) ? s.sids.dx4 : undefined, families.includes(6) ? s.sids.dx6 : undefined].filter((x): x is string => x !== undefined);
+      dynamicLegs.push({ item, instance: s.id, id: s.slot, returnDev: (legs.out ?? legs.in).hostDev, sids });
+      planned.push({ kind: 'proxy', key });
+      return;
+    }
+    // Validated: a static item has its continuation and dev.
+    const objects = staticProxy.objects(s.slot, instanceLegs(s.slot, s.legs), p as StaticProxySpec);
     for (const object of objects.routes) sidRoutes.push({ item, object });
     for (const object of objects.rules) proxyRules.push({ item, object });
     planned.push({ kind: 'proxy', key });
@@ -178,6 +207,7 @@ export function planNode(intent: NodeIntent, ctx: NodeContext): NodePlan {
     classifierRules,
     rejected,
     planned,
+    dynamicProxy: { legs: dynamicLegs },
   };
 }
 

@@ -145,6 +145,16 @@ export function validateProxy(p: ProxySpec, path: string, ctx: NodeContext, inst
   const v = new Violations();
   if (!instances.has(p.instance)) v.add(`${path}.instance`, `no valid instance '${String(p.instance)}' on this node`);
   if (typeof p.chain !== 'string' || p.chain === '') v.add(`${path}.chain`, 'is required');
+  if (p.mode !== undefined && p.mode !== 'static' && p.mode !== 'dynamic') v.add(`${path}.mode`, "must be 'static' or 'dynamic'");
+  if (p.mode === 'dynamic') {
+    // End.AD: the header the packet arrived with goes back on; the node holds no per-chain list.
+    const carried = { continuation: p.continuation, continuationIpv6: p.continuationIpv6, reverse: p.reverse, dev: p.dev };
+    for (const [field, value] of Object.entries(carried)) {
+      if (value !== undefined) v.add(`${path}.${field}`, 'a dynamic proxy carries none (it pushes back the header the packet arrived with)');
+    }
+    for (const f of p.families ?? []) if (f !== 4 && f !== 6) v.add(`${path}.families`, 'must be 4 and/or 6');
+    return v;
+  }
   checkSegmentList(v, path, p.continuation, { extraSlots: 0 });
   if (p.continuationIpv6 !== undefined) checkListAs(v, `${path}.continuationIpv6`, p.continuationIpv6);
   if (!Array.isArray(p.continuation)) v.add(`${path}.continuation`, 'must list the SIDs after this function');

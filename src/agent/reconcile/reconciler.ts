@@ -13,6 +13,7 @@
 import { ConflictError } from '../../common/errors.js';
 import type { Dataplane } from '../../dataplane/dataplane.js';
 import type { NodeIntent, InstanceSpec } from '../intent/node-intent.js';
+import type { DynamicProxyPort } from '../proxy/dynamic/agent-proxy.js';
 import { planNode, type NodePlan } from '../plan/plan-node.js';
 import { rulesetHash } from '../plan/edge-ruleset.js';
 import type { InstanceStatus, Runtime } from '../runtimes/runtime.js';
@@ -34,6 +35,11 @@ export interface ReconcilerDeps {
    * The runtime must be able to run that many: the netns runtime needs as many job shells.
    */
   readonly spawnConcurrency?: number;
+  /**
+   * The dynamic (eBPF) proxy. Absent: dynamic proxy items are refused (DYNAMIC_PROXY_UNAVAILABLE)
+   * and nothing BPF is touched.
+   */
+  readonly dynamicProxy?: DynamicProxyPort;
 }
 
 type InstanceAction = { kind: 'spawn' | 'respawn' | 'reconfigure'; spec: InstanceSpec } | { kind: 'keep'; spec: InstanceSpec };
@@ -142,6 +148,18 @@ export class Reconciler {
     return { generation: this.generation, routes, nexthops, rules, instances, tunnelSource };
   }
 
+  private async convergeDynamicProxy(plan: NodePlan, validateOnly: boolean, ops: OpCounts, fail: (r: ItemResult) => void): Promise<void> {
+    const proxy = this.deps.dynamicProxy;
+    if (!proxy) {
+      for (const l of plan.dynamicProxy.legs) fail({ ...l.item, ok: false, reason: 'DYNAMIC_PROXY_UNAVAILABLE', message: 'this agent has no dynamic (eBPF) proxy' });
+      return;
+    }
+    // Links again: instances spawned in this apply brought new legs (and respawned ones new ifindexes).
+    const result = await proxy.converge(plan.dynamicProxy, await this.deps.dp.links(), validateOnly);
+    for (const k of ['created', 'replaced', 'deleted', 'unchanged'] as const) ops[k] += result.ops[k];
+    for (const f of result.failed) fail(f);
+  }
+
   private async converge(intent: NodeIntent, validateOnly: boolean): Promise<ApplyResult> {
     const { dp, runtime, edge } = this.deps;
     if (this.last && intent.generation < this.last.generation) {
@@ -224,6 +242,7 @@ export class Reconciler {
       ops.created += diff.created;
       ops.replaced += diff.replaced;
       ops.deleted += diff.remove.length + [...running.keys()].filter((id) => !plan.instances.some((s) => s.id === id)).length;
+      await this.convergeDynamicProxy(plan, true, ops, fail);
     } else {
       for (const phase of diff.phases) {
         const results = await dp.apply(phase.ops);
@@ -234,6 +253,8 @@ export class Reconciler {
           } else fail({ ...phase.items[i]!, ok: false, reason: 'KERNEL_REFUSED', message: r.error.message });
         });
       }
+      // The dynamic proxy's map entries and tc filters: the SIDs' routes and the legs exist now.
+      await this.convergeDynamicProxy(plan, false, ops, fail);
       // A deletion that finds its object gone (routes flushed with their nexthop) is not counted.
       if (diff.remove.length) ops.deleted += (await dp.apply(diff.remove)).filter((r) => r.ok).length;
       // 4. Instances nobody wants any more, after the SIDs that pointed into them are gone: in
@@ -267,5 +288,6 @@ function withoutFailedInstances(plan: NodePlan, failed: ReadonlyMap<string, Item
     instances: plan.instances.filter((s) => !bad.has(s.id)),
     sidRoutes: plan.sidRoutes.filter((o) => !(o.item.kind === 'instance' && bad.has(o.item.key)) && !(o.item.kind === 'proxy' && bad.has(proxyOf(o.item.key)))),
     proxyRules: plan.proxyRules.filter((o) => !(o.item.kind === 'proxy' && bad.has(proxyOf(o.item.key)))),
+    dynamicProxy: { legs: plan.dynamicProxy.legs.filter((l) => !bad.has(l.instance)) },
   };
 }

@@ -51,7 +51,7 @@ export function heldItems(
       if (item.chain !== chain) continue;
       proxies.push({ node, item });
       // The reverse lists end at the ingress's decap SID: node-owned, kept only through this list.
-      sids.push(...item.continuation, ...(item.continuationIpv6 ?? []), ...(item.reverse?.ipv4 ?? []), ...(item.reverse?.ipv6 ?? []));
+      sids.push(...(item.continuation ?? []), ...(item.continuationIpv6 ?? []), ...(item.reverse?.ipv4 ?? []), ...(item.reverse?.ipv6 ?? []));
     }
   }
   return { items: { edgeChains, instances, proxies }, sids, any: edgeChains.length + instances.length + proxies.length > 0 };

@@ -211,7 +211,7 @@ export function chainsWithChangedPointers(a: NodeIntent | undefined, b: NodeInte
 
 const edgeSids = (e: EdgeChain | undefined): string[] => (e ? [...e.segments, ...(e.segmentsIpv6 ?? [])] : []);
 /** A proxy's continuations and its reverse lists (a NAT's return path ends at the ingress's decap SID). */
-const proxySids = (p: ProxySpec): string[] => [...p.continuation, ...(p.continuationIpv6 ?? []), ...(p.reverse?.ipv4 ?? []), ...(p.reverse?.ipv6 ?? [])];
+const proxySids = (p: ProxySpec): string[] => [...(p.continuation ?? []), ...(p.continuationIpv6 ?? []), ...(p.reverse?.ipv4 ?? []), ...(p.reverse?.ipv6 ?? [])];
 
 /** The SIDs the chain's pointers in an intent aim at (its segment lists, proxy continuations and reverse lists). */
 export function chainPointedSids(intent: NodeIntent | undefined, chain: string): string[] {

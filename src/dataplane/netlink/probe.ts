@@ -26,6 +26,17 @@ export interface FeatureReport {
   readonly vrf: Support;
   readonly lwtBpf: Support;
   readonly tunnelSource: Support;
+  /**
+   * The dynamic (eBPF) SR proxy: its object is built, bpftool is there and the programs load (a
+   * scratch load, pinned and removed again). Probed by the agent (probeFeatures' `bpfProxy`
+   * option); elsewhere `not probed`.
+   */
+  readonly bpfProxy: Support;
+}
+
+export interface ProbeOptions {
+  /** Probes the dynamic proxy (the agent passes its loader's scratch load). */
+  readonly bpfProxy?: () => Promise<Support>;
 }
 
 const SCRATCH_TABLE = 0x5fc0fffe;
@@ -58,14 +69,17 @@ const BEHAVIORS: Record<Seg6LocalAction | 'End.DT6 (vrf)', Seg6LocalBehavior> = 
   'End.BPF': { action: 'End.BPF', program: { fd: BAD_FD, name: 'sfc-probe' } },
 };
 
-export async function probeFeatures(dp: NetlinkDataplane): Promise<FeatureReport> {
+export async function probeFeatures(dp: NetlinkDataplane, opts: ProbeOptions = {}): Promise<FeatureReport> {
   await deleteLink(dp, DEV); // a leftover from a crashed probe
   await createScratchVeth(dp);
+  let report: Omit<FeatureReport, 'bpfProxy'>;
   try {
-    return await probeOn(dp);
+    report = await probeOn(dp);
   } finally {
     await deleteLink(dp, DEV); // deleting one end removes the pair
   }
+  const bpfProxy = opts.bpfProxy ? await opts.bpfProxy().catch((e: unknown) => no(why(e))) : no('not probed');
+  return { ...report, bpfProxy };
 }
 
 const IFF_UP = 1;
@@ -105,7 +119,7 @@ async function deleteLink(dp: NetlinkDataplane, name: string): Promise<void> {
   await dp.rawRequest({ type: RTM_DELLINK, flags: 0, header: Buffer.alloc(16), attrs: [attrString(K.IFLA_IFNAME, name)] }).catch(() => undefined);
 }
 
-async function probeOn(dp: NetlinkDataplane): Promise<FeatureReport> {
+async function probeOn(dp: NetlinkDataplane): Promise<Omit<FeatureReport, 'bpfProxy'>> {
   let n = 0;
   const sid = (): string => `fc00:ffff:ffff::${(++n).toString(16)}`;
 

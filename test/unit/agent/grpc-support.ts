@@ -30,6 +30,7 @@ export const FEATURES: FeatureReport = {
   nexthopObjects: ok,
   vrf: { ok: false, reason: 'no VRF support in this kernel (EOPNOTSUPP)' },
   lwtBpf: ok,
+  bpfProxy: ok,
   tunnelSource: ok,
 };
 

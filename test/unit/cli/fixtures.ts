@@ -88,6 +88,7 @@ export const FEATURES: FeatureReport = {
   nexthopObjects: ok,
   vrf: { ok: false, reason: 'no VRF support' },
   lwtBpf: ok,
+  bpfProxy: ok,
   tunnelSource: ok,
 };
 

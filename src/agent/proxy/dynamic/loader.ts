@@ -243,6 +243,17 @@ export class DynamicProxyLoader {
     for (const family of FAMILIES) await this.mapDelete(this.pins.maps.cache, cacheKey(leg.id, family));
   }
 
+  /** sfc_legs: return-leg ifindex → leg id (several ifindexes of one leg after its device was re-created). */
+  async legEntries(): Promise<Map<number, number>> {
+    const dump = parseMapDump(await this.run(['bpftool', '-j', 'map', 'dump', 'pinned', this.pins.maps.legs]));
+    return new Map(dump.map((e) => [e.key.readUInt32LE(0), e.values[0]!.readUInt32LE(0)]));
+  }
+
+  /** Removes one sfc_legs entry (a leg's device that is gone); false when it was not there. */
+  async removeLegEntry(ifindex: number): Promise<boolean> {
+    return this.mapDelete(this.pins.maps.legs, u32Key(ifindex));
+  }
+
   /** Proxies sid (an End.DX4 or End.DX6 SID of this node) for leg: inbound packets to it are cached for the leg. */
   async addSid(sid: string, legId: number): Promise<void> {
     await this.mapUpdate(this.pins.maps.sids, sidKey(sid), legValue(legId));

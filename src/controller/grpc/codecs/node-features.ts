@@ -1,7 +1,7 @@
 /**
  * A node's FeatureReport ↔ the named feature list of srv6sfc.v1.Node: `seg6`,
  * `seg6local.<action>` (`seg6local.End.DT6.vrf` for End.DT6 in VRF mode), `counters`,
- * `flavor.psp`, `flavor.next-csid`, `nexthop-objects`, `vrf`, `lwt-bpf`, `tunnel-source`.
+ * `flavor.psp`, `flavor.next-csid`, `nexthop-objects`, `vrf`, `lwt-bpf`, `tunnel-source`, `bpf-proxy`.
  * The same names as the agent writes when it registers: both use src/model/feature-names.ts. Reading, a feature the list lacks is unsupported ("not reported": an
  * older agent) and a name this controller does not know is skipped (a newer agent).
  */

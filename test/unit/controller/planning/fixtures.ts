@@ -23,6 +23,7 @@ export const FEATURES: FeatureReport = {
   nexthopObjects: ok,
   vrf: no('no VRF support in this kernel (EOPNOTSUPP)'),
   lwtBpf: ok,
+  bpfProxy: ok,
   tunnelSource: ok,
 };
 

@@ -46,7 +46,7 @@ describe('segment lists in a plan', () => {
     expect(out.intents.edge1!.edgeChains![0]!.segments).toEqual(ingressList);
     // every proxy continues to the next hop of the path
     const proxies = Object.values(out.intents).flatMap((i) => i.proxies ?? []);
-    expect(proxies.map((p) => p.continuation[0]).sort()).toEqual(path.slice(1).slice().sort());
+    expect(proxies.map((p) => p.continuation![0]).sort()).toEqual(path.slice(1).slice().sort());
   });
 
   it('an IPv6 chain uses End.DX6 SIDs and the egress End.DX6 decap SID', () => {

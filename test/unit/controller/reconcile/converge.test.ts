@@ -170,7 +170,7 @@ describe('converge: a reorder over two function nodes', () => {
     for (const [n, i] of Object.entries(held)) b.acked(n, i, { generation: i.generation, items: [], ops: { created: 0, replaced: 0, deleted: 0, unchanged: 0 } });
     return b;
   };
-  const next = (i: NodeIntent) => Object.fromEntries((i.proxies ?? []).map((p) => [p.instance.slice(4), Object.entries(S).find(([, v]) => v === p.continuation[0])![0]]));
+  const next = (i: NodeIntent) => Object.fromEntries((i.proxies ?? []).map((p) => [p.instance.slice(4), Object.entries(S).find(([, v]) => v === p.continuation![0])![0]]));
 
   it('one node per round, the last function of the new order first; intermediate intents keep what is not due', async () => {
     const { io, pushes } = scripted({ planned });

@@ -40,7 +40,7 @@ describe('unionIntent (make)', () => {
     expect(ids(u)).toEqual(['web-fw', 'web-mon', 'web-nat']);
     expect(u.instances!.find((i) => i.id === 'web-mon')!.function).toEqual({ type: 'monitor', config: { v: 2 } }); // reconfigured in place
     expect(u.localSids).toEqual(CURRENT.localSids);
-    expect(u.proxies!.map((p) => `${p.instance}→${p.continuation[0]}`).sort()).toEqual(['web-fw→fc00:a::2:0', 'web-mon→fc00:b::d4', 'web-nat→fc00:a::2:0']);
+    expect(u.proxies!.map((p) => `${p.instance}→${p.continuation![0]}`).sort()).toEqual(['web-fw→fc00:a::2:0', 'web-mon→fc00:b::d4', 'web-nat→fc00:a::2:0']);
   });
 
   it('moves no pointer: edge chains stay as they are, a new chain gets none yet', () => {

@@ -61,7 +61,7 @@ function forward(world: FakeWorld): Record<string, string[]> {
 
 /** Per apply of the pass: the node, and the continuation each of its web proxies had (by function). */
 const continuations = (world: FakeWorld, sidName: (sid: string) => string) =>
-  world.applies.map((a) => [a.node, Object.fromEntries((a.intent.proxies ?? []).map((p) => [p.instance.replace(/^web-/, ''), sidName(p.continuation[0]!)]))]);
+  world.applies.map((a) => [a.node, Object.fromEntries((a.intent.proxies ?? []).map((p) => [p.instance.replace(/^web-/, ''), sidName(p.continuation![0]!)]))]);
 
 /** SID → the function whose instance it enters (or `egress`), from the planned intents. */
 function sidNames(intents: ReadonlyMap<string, NodeIntent>): (sid: string) => string {

@@ -13,6 +13,7 @@ export interface KernelFeatures {
   'vrf'?: (_srv6sfc_agent_v1_FeatureSupport | null);
   'lwtBpf'?: (_srv6sfc_agent_v1_FeatureSupport | null);
   'tunnelSource'?: (_srv6sfc_agent_v1_FeatureSupport | null);
+  'bpfProxy'?: (_srv6sfc_agent_v1_FeatureSupport | null);
 }
 
 export interface KernelFeatures__Output {
@@ -25,4 +26,5 @@ export interface KernelFeatures__Output {
   'vrf': (_srv6sfc_agent_v1_FeatureSupport__Output | null);
   'lwtBpf': (_srv6sfc_agent_v1_FeatureSupport__Output | null);
   'tunnelSource': (_srv6sfc_agent_v1_FeatureSupport__Output | null);
+  'bpfProxy': (_srv6sfc_agent_v1_FeatureSupport__Output | null);
 }

@@ -3,6 +3,7 @@
 
 import type { AddressFamily as _srv6sfc_agent_v1_AddressFamily, AddressFamily__Output as _srv6sfc_agent_v1_AddressFamily__Output } from '../../../srv6sfc/agent/v1/AddressFamily.js';
 import type { ReverseLists as _srv6sfc_agent_v1_ReverseLists, ReverseLists__Output as _srv6sfc_agent_v1_ReverseLists__Output } from '../../../srv6sfc/agent/v1/ReverseLists.js';
+import type { ProxyMode as _srv6sfc_agent_v1_ProxyMode, ProxyMode__Output as _srv6sfc_agent_v1_ProxyMode__Output } from '../../../srv6sfc/agent/v1/ProxyMode.js';
 
 export interface ProxySpec {
   'instance'?: (string);
@@ -12,6 +13,7 @@ export interface ProxySpec {
   'families'?: (_srv6sfc_agent_v1_AddressFamily)[];
   'continuationIpv6'?: (string)[];
   'reverse'?: (_srv6sfc_agent_v1_ReverseLists | null);
+  'mode'?: (_srv6sfc_agent_v1_ProxyMode);
 }
 
 export interface ProxySpec__Output {
@@ -22,4 +24,5 @@ export interface ProxySpec__Output {
   'families': (_srv6sfc_agent_v1_AddressFamily__Output)[];
   'continuationIpv6': (string)[];
   'reverse': (_srv6sfc_agent_v1_ReverseLists__Output | null);
+  'mode': (_srv6sfc_agent_v1_ProxyMode__Output);
 }
