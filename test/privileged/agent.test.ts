@@ -62,7 +62,7 @@ async function sidPackets(node: string, sid: string): Promise<bigint> {
   return r.encap.counters.packets;
 }
 
-const tcpConnect = (port: number): string => tcpConnectFrom(ns.client!, port);
+const tcpConnect = (port: number): Promise<string> => tcpConnectFrom(ns.client!, port);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sfc-agent-test-'));
@@ -102,9 +102,9 @@ describe('sfc-agent with real packets', () => {
     expect((await sidPackets('edge', 'fc00:1::d4')) - before.back).toBeGreaterThanOrEqual(20n);
   });
 
-  it('the firewall drops what it denies (and counts it)', () => {
-    expect(tcpConnect(80)).toBe('ECONNREFUSED'); // reaches the server, which has nothing listening
-    expect(tcpConnect(23)).toBe('timeout'); // dropped in the firewall instance
+  it('the firewall drops what it denies (and counts it)', async () => {
+    expect(await tcpConnect(80)).toBe('ECONNREFUSED'); // reaches the server, which has nothing listening
+    expect(await tcpConnect(23)).toBe('timeout'); // dropped in the firewall instance
     const ruleset = execFileSync('ip', ['netns', 'exec', `sfc-${tag}fnhost.fw1`, 'nft', 'list', 'ruleset'], { encoding: 'utf8' });
     // The deny rule counts into its named counter.
     expect(ruleset).toMatch(/tcp dport 23 counter name "rule0" drop/);
@@ -116,7 +116,7 @@ describe('sfc-agent with real packets', () => {
     const p = await ping(ns.client!, 'fc00:2::f4', { count: 5, rate: 100 });
     expect(p.received).toBe(0);
     expect(await sidPackets('fnhost', 'fc00:2::f4')).toBe(before); // never reached the SID
-    tcpConnect(80);
+    await tcpConnect(80);
     const table = execFileSync('ip', ['netns', 'exec', ns.edge!, 'nft', 'list', 'table', 'inet', 'sfc-edge'], { encoding: 'utf8' });
     expect(table).toMatch(/ip6 daddr fc00::\/16 counter packets [1-9]\d* bytes \d+ drop/);
     expect(table).toMatch(/maxseg size 1401-65535 counter packets [1-9]\d* bytes \d+ tcp option maxseg size set 1400/);

@@ -85,8 +85,8 @@ describe('sfc-controller with real agents', () => {
     expect(applied.stdout).toMatch(/chain\/web created/);
     const p = await ping(ns.client, '10.2.0.2', { count: 20, rate: 100 });
     expect(p.lost).toBe(0);
-    expect(tcpConnect(ns.client, 80)).toBe('ECONNREFUSED');
-    expect(tcpConnect(ns.client, 23)).toBe('timeout');
+    expect(await tcpConnect(ns.client, 80)).toBe('ECONNREFUSED');
+    expect(await tcpConnect(ns.client, 23)).toBe('timeout');
     const described = await controller.sfcctl('describe', 'chain', 'web');
     expect(described.stdout).toMatch(/Ready/);
     expect(described.stdout).toContain(node('fnhost'));

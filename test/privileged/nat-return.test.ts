@@ -98,11 +98,11 @@ describe('NAT return path (snat) with real agents and no return chain', () => {
 
     const p = await ping(ns!.client, '10.2.0.2', { count: 20, rate: 100 });
     expect(p.lost).toBe(0);
-    expect(tcpConnect(ns!.client, PORT)).toBe('open');
+    expect(await tcpConnect(ns!.client, PORT)).toBe('open');
     for (let i = 0; i < 40 && !peers.includes(NAT_ADDRESS); i++) await sleep(50);
     expect(peers.split('\n')).toContain(NAT_ADDRESS);
     expect(peers).not.toContain('10.1.0.2'); // every connection was translated
-    expect(tcpConnect(ns!.client, 23)).toBe('timeout'); // the firewall still drops telnet
+    expect(await tcpConnect(ns!.client, 23)).toBe('timeout'); // the firewall still drops telnet
 
     // The return path's pieces, where they belong: the egress steers the NAT address, the NAT's
     // node has a SID into its out leg and a reverse proxy on its in leg, the ingress decapsulates.

@@ -5,8 +5,8 @@
  *   10.1.0.0/24                         10.2.0.0/24
  *   locators: edge fc00:1::/48, fnhost fc00:2::/48, egress fc00:3::/48; core devices e0, f1, g0
  */
-import { execFileSync } from 'node:child_process';
 import { ipn, vethPair } from '../../src/lab/netns.js';
+import { tcpConnect as tcpConnectTo } from '../../src/lab/tcp-connect.js';
 import { createNetns, deleteNetns, enableSrv6 } from './netns.js';
 
 export const LOCATORS = { edge: 'fc00:1::/48', fnhost: 'fc00:2::/48', egress: 'fc00:3::/48' } as const;
@@ -39,7 +39,4 @@ export function destroyMicroTopology(ns: Record<NodeName, string>): void {
 }
 
 /** TCP connect from the client to the server: 'open', a refusal code (the path works), or 'timeout' (dropped). */
-export function tcpConnect(clientNs: string, port: number): string {
-  const js = `const s=require('net').connect(${port},'10.2.0.2');s.on('connect',()=>{console.log('open');process.exit(0)});s.on('error',e=>{console.log(e.code);process.exit(0)});setTimeout(()=>{console.log('timeout');process.exit(0)},1500)`;
-  return execFileSync('ip', ['netns', 'exec', clientNs, process.execPath, '-e', js], { encoding: 'utf8' }).trim();
-}
+export const tcpConnect = (clientNs: string, port: number): Promise<string> => tcpConnectTo(clientNs, '10.2.0.2', port);

@@ -13,7 +13,7 @@ import { controllerAddress, labNamespacePrefix, labPaths } from './lab-layout.js
 import { type LabProcess, type LabRecord, readLabRecord, writeLabRecord } from './lab-record.js';
 import { loadLab } from './load-lab.js';
 import { type Started, binary, isAlive, startDetached, tail } from './processes.js';
-import { applySysctls, applyUnderlay, createLink, createNodeNamespace, enableSeg6OnInterfaces, mustExec, namespaceOf, nodesByName } from './wire.js';
+import { applySysctls, applyUnderlay, createLink, createNodeNamespace, enableSeg6OnInterfaces, labInventory, mustExec, namespaceOf, nodesByName } from './wire.js';
 
 /** MTU of links sfclab creates when the file gives none: jumbo between SRv6 nodes (room for the SRH), 1500 to endpoints. */
 export const CORE_MTU = 9500;
@@ -48,29 +48,22 @@ export async function deployLab(opts: DeployOptions): Promise<DeployedLab> {
   if (existing || listNamespaces(labNamespacePrefix(lab)).length > 0) {
     throw new Error(`lab ${lab} is already deployed (or left over): run 'sfclab destroy -t ${opts.topologyFile}' first`);
   }
-  const nodes = nodesByName(topology);
   const started = Date.now();
-  let record: LabRecord = {
+  writeLabRecord(paths.record, {
     lab,
     topologyFile: resolvePath(opts.topologyFile),
     createdAt: new Date().toISOString(),
-    namespaces: topology.nodes.map((n) => namespaceOf(lab, n)).filter((n): n is string => n !== undefined),
-    hostInterfaces: topology.links.flatMap((l) => [l.a, l.b]).filter((e) => nodes.get(e.node)!.kind === 'host').map((e) => e.interface),
-    agentNodes: agentNodes(topology).map((n) => n.name),
+    ...labInventory(topology),
     controller: controllerAddress(paths),
     agentResyncSeconds: opts.resyncSeconds ?? 5,
     processes: [],
-  };
-  writeLabRecord(paths.record, record);
-  const addProcess = (p: LabProcess): void => {
-    record = { ...record, processes: [...record.processes, p] };
-    writeLabRecord(paths.record, record);
-  };
+  });
+  const addProcess = (p: LabProcess): void => recordProcess(lab, p);
   try {
     wireLab(topology, underlay, log);
     await startControl(topology, underlay, opts, addProcess, log);
     log(`lab ${lab} deployed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return { topology, underlay, record };
+    return { topology, underlay, record: readLabRecord(paths.record)! };
   } catch (e) {
     log(`deploy failed: ${e instanceof Error ? e.message : String(e)}; removing what was created`);
     await destroyLab({ lab, log: () => undefined });

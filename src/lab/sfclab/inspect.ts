@@ -3,6 +3,7 @@
  * agent state (as the controller sees it) — plus the customer sites and how to reach the controller.
  */
 import { ControllerClient } from '../../cli/client/controller-client.js';
+import { formatTable } from '../../cli/format/table.js';
 import type { NodeRecord } from '../../model/node.js';
 import type { Site, Topology, Underlay } from '../../topology/types.js';
 import { ipn, listNamespaces } from '../netns.js';
@@ -75,19 +76,12 @@ export async function inspectLab(t: Topology, underlay: Underlay): Promise<LabVi
   return { lab: t.name, deployed: record !== undefined, controller: controllerAddress(paths), controllerRunning, underlay: underlay.mode, nodes, sites: underlay.sites };
 }
 
-/** Columns padded to their widest cell. */
-export function table(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n');
-}
-
 export function formatLabView(v: LabView): string {
   if (!v.deployed) return `lab ${v.lab} is not deployed`;
-  const rows = [['NODE', 'KIND', 'ROLE', 'LOCATOR', 'AGENT', 'INSTANCES', 'NAMESPACE', 'ADDRESSES']];
-  for (const n of v.nodes) rows.push([n.name, n.kind, n.role, n.locator, n.agent, n.role === '-' ? '-' : String(n.instances), n.namespace, n.addresses.join(', ') || '-']);
-  const out = [table(rows), ''];
+  const rows = v.nodes.map((n) => [n.name, n.kind, n.role, n.locator, n.agent, n.role === '-' ? '-' : String(n.instances), n.namespace, n.addresses.join(', ') || '-']);
+  const out = [...formatTable(['NODE', 'KIND', 'ROLE', 'LOCATOR', 'AGENT', 'INSTANCES', 'NAMESPACE', 'ADDRESSES'], rows, { gap: 2 }), ''];
   if (v.sites.length > 0) {
-    out.push(table([['SITE', 'EDGE', 'IPV4', 'IPV6'], ...v.sites.map((s) => [s.endpoint, s.edge, s.ipv4, s.ipv6])]), '');
+    out.push(...formatTable(['SITE', 'EDGE', 'IPV4', 'IPV6'], v.sites.map((s) => [s.endpoint, s.edge, s.ipv4, s.ipv6]), { gap: 2 }), '');
   }
   out.push(`controller: ${v.controller} (${v.controllerRunning ? 'running' : 'not running'}); underlay: ${v.underlay}`);
   out.push(`  export SFC_CONTROLLER=${v.controller}   # then: sfcctl get nodes`);

@@ -4,6 +4,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { LabInventory } from './wire.js';
 
 export interface LabProcess {
   /** `controller` or `agent/<node>`. */
@@ -11,17 +12,11 @@ export interface LabProcess {
   readonly pid: number;
 }
 
-export interface LabRecord {
+export interface LabRecord extends LabInventory {
   readonly lab: string;
   /** Absolute path of the topology file it was deployed from. */
   readonly topologyFile: string;
   readonly createdAt: string;
-  /** Node namespaces, in creation order. */
-  readonly namespaces: readonly string[];
-  /** veth ends sfclab put in the host namespace (links to `kind: host` nodes). */
-  readonly hostInterfaces: readonly string[];
-  /** Nodes running an agent (their instance namespaces are `sfc-<node>.*`). */
-  readonly agentNodes: readonly string[];
   readonly controller: string;
   /** The agents' resync period, seconds (a restarted agent gets the same). */
   readonly agentResyncSeconds: number;

@@ -17,7 +17,7 @@ import { controllerAddress, labPaths } from './lab-layout.js';
 import { readLabRecord } from './lab-record.js';
 import { LabInputError, loadLab } from './load-lab.js';
 import { isAlive } from './processes.js';
-import { namespaceOf, runExec } from './wire.js';
+import { labInventory, namespaceOf, runExec } from './wire.js';
 
 const err = (line: string): void => void process.stderr.write(`${line}\n`);
 const out = (text: string): void => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -73,13 +73,8 @@ async function run(c: Exclude<LabCommand, { kind: 'help' }>): Promise<number> {
 }
 
 function destroyInputs(t: Topology): Parameters<typeof destroyLab>[0] {
-  const hosts = new Set(t.nodes.filter((n) => n.kind === 'host').map((n) => n.name));
-  return {
-    lab: t.name,
-    agentNodes: t.nodes.filter((n) => n.role !== undefined).map((n) => n.name),
-    hostInterfaces: t.links.flatMap((l) => [l.a, l.b]).filter((e) => hosts.has(e.node)).map((e) => e.interface),
-    log: err,
-  };
+  const { agentNodes, hostInterfaces } = labInventory(t);
+  return { lab: t.name, agentNodes, hostInterfaces, log: err };
 }
 
 function execIn(t: Topology, names: readonly string[], cmd: string): number {

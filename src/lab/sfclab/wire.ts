@@ -94,3 +94,21 @@ export function mustExec(ns: string, node: string, command: string, env: Readonl
 }
 
 export const nodesByName = (t: Topology): Map<string, TopologyNode> => new Map(t.nodes.map((n) => [n.name, n]));
+
+/** What a lab owns, by name, as the file implies it: lab.json records it, destroy falls back on it. */
+export interface LabInventory {
+  readonly namespaces: readonly string[];
+  /** veth ends in the host namespace (links to `kind: host` nodes). */
+  readonly hostInterfaces: readonly string[];
+  /** Nodes running an agent (their instance namespaces are `sfc-<node>.*`). */
+  readonly agentNodes: readonly string[];
+}
+
+export function labInventory(t: Topology): LabInventory {
+  const hosts = new Set(t.nodes.filter((n) => n.kind === 'host').map((n) => n.name));
+  return {
+    namespaces: t.nodes.map((n) => namespaceOf(t.name, n)).filter((n): n is string => n !== undefined),
+    hostInterfaces: t.links.flatMap((l) => [l.a, l.b]).filter((e) => hosts.has(e.node)).map((e) => e.interface),
+    agentNodes: t.nodes.filter((n) => n.role !== undefined).map((n) => n.name),
+  };
+}
