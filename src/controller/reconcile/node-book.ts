@@ -100,10 +100,19 @@ export class NodeBook {
     this.nodes.set(node, v);
   }
 
-  /** What a node holds as far as the store knows (a restarted controller); unconfirmed. */
+  /**
+   * What a node holds as far as the store knows (a restarted controller); unconfirmed. A view made
+   * earlier by an observation, a counter push or a failed call knows nothing of what the node holds:
+   * it is seeded too (left unseeded, the node would count as holding nothing, and the union step
+   * would drop the pointers of every chain not switching in this pass).
+   */
   seed(node: string, holds: NodeIntent | undefined): void {
-    if (this.nodes.has(node)) return;
-    this.nodes.set(node, holds ? { holds, confirmed: false, failures: [] } : { confirmed: false, failures: [] });
+    const v = this.nodes.get(node);
+    if (v?.holds !== undefined || holds === undefined) {
+      if (v === undefined) this.nodes.set(node, { confirmed: false, failures: [] });
+      return;
+    }
+    this.set(node, { holds, confirmed: false });
   }
 
   /** The agent applied `intent`: it holds it now. */

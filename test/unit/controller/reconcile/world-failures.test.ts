@@ -128,6 +128,29 @@ describe('a restarted controller', () => {
     expect(world.applies).toEqual([]);
   });
 
+  it('a first pass that observes the nodes before planning keeps every held chain on its path (seeding after observation)', async () => {
+    // Seen in CI: the restarted controller observed a node (resync) before it seeded what the store
+    // says the node holds; the node then counted as holding nothing, and the union step dropped the
+    // edge chains of chains held on their path (a function host unreachable), for a few seconds.
+    const { world, c } = await standardWorld();
+    await c.chains.apply({ name: 'web', spec: WEB });
+    await c.reconciler.reconcileNow();
+    world.agent('fn2').reachable = false;
+    await c.nodes.expire(0);
+    await c.nodes.heartbeat('edge1');
+    await c.nodes.heartbeat('edge2');
+    await c.nodes.heartbeat('fn1');
+    const kernelOps = world.kernelOps;
+    world.applies.length = 0;
+
+    const restarted = controller(world, new MemoryStore(await c.store.read()));
+    await restarted.reconciler.resyncAll();
+    await restarted.reconciler.reconcileNow();
+    expect(world.kernelOps).toBe(kernelOps);
+    for (const a of world.applies) expect(changedOps(a.ops)).toBe(0);
+    expect([...(await world.walks()).values()]).toEqual([{ hops: ['fn1/web-fw', 'fn2/web-nat', 'fn1/web-mon'], exit: 'edge2' }]);
+  });
+
   it('resumes an interrupted make before break from what the store says the nodes hold', async () => {
     const { world, c } = await standardWorld();
     await c.chains.apply({ name: 'web', spec: WEB });
