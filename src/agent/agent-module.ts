@@ -20,7 +20,7 @@ export const agentModule = new ContainerModule(({ bind }) => {
     .toDynamicValue((ctx) => {
       const c = ctx.get<AgentConfig>(AgentConfig);
       // One job shell per concurrent instance operation (at least 2: a pool refill never holds up a spawn).
-      return new NetnsRuntime({ node: c.name, stateDir: join(c.stateDir, 'instances'), poolSize: c.poolSize, shells: Math.max(2, c.spawnConcurrency) });
+      return new NetnsRuntime({ node: c.scope, stateDir: join(c.stateDir, 'instances'), poolSize: c.poolSize, shells: Math.max(2, c.spawnConcurrency) });
     })
     .inSingletonScope();
   bind(AgentReconciler)
@@ -34,7 +34,7 @@ export const agentModule = new ContainerModule(({ bind }) => {
         locator: c.locator,
         spawnConcurrency: c.spawnConcurrency,
         // Loaded on first use (the first dynamic proxy item), pinned under /sys/fs/bpf/sfc/<node>.
-        dynamicProxy: new AgentDynamicProxy({ node: c.name }),
+        dynamicProxy: new AgentDynamicProxy({ node: c.scope }),
       });
     })
     .inSingletonScope();

@@ -29,12 +29,19 @@ export interface AgentConfig {
   readonly capacity?: number;
   /** Between heartbeats to the controller, ms (its --liveness must be longer). */
   readonly heartbeatMs: number;
+  /**
+   * Names what the agent makes outside its own network namespace, which all agents of the machine
+   * share: instance namespaces `sfc-<scope>.<id>`, warm-pool namespaces, BPF pins under
+   * `sfc/<scope>/`. Default: the node name. Labs set it to `<lab>-<node>` so that two labs with
+   * nodes of the same name do not take each other's instances and maps.
+   */
+  readonly scope: string;
 }
 
 export const AgentConfig = Symbol.for('srv6-sfc.AgentConfig');
 
 export const AGENT_USAGE = `Usage: sfc-agent --name NODE --locator PREFIX [options]
-       sfc-agent teardown --name NODE [--state-dir DIR]
+       sfc-agent teardown --name NODE [--scope NAME] [--state-dir DIR]
 
 Runs the srv6-sfc node agent in this network namespace: a gRPC server (AgentService) that
 converges this node's kernel and function instances on the intent the controller sends.
@@ -55,6 +62,8 @@ Options:
   --capacity N          function instances this node may host (default unbounded)
   --heartbeat SECONDS   between heartbeats to the controller (default 10; keep it below the
                         controller's --liveness)
+  --scope NAME          names the machine-wide objects: instance namespaces sfc-NAME.<id> and
+                        BPF pins sfc/NAME/ (default: --name; unique per machine)
   -h, --help            this text
 
 'teardown' removes everything the agent of NODE made: instances, owned routes, nexthops and
@@ -76,7 +85,7 @@ export function parseAgentArgs(argv: readonly string[]): AgentCommand {
     args.shift();
   }
   const flags = new Map<string, string>();
-  const known = ['--name', '--locator', '--listen', '--advertise', '--controller', '--state-dir', '--resync', '--pool', '--spawn-concurrency', '--core-interface', '--label', '--capacity', '--heartbeat'];
+  const known = ['--name', '--locator', '--listen', '--advertise', '--controller', '--state-dir', '--resync', '--pool', '--spawn-concurrency', '--core-interface', '--label', '--capacity', '--heartbeat', '--scope'];
   const labels: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -96,6 +105,8 @@ export function parseAgentArgs(argv: readonly string[]): AgentCommand {
   }
   const name = flags.get('--name') ?? '';
   if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/.test(name)) v.add('--name', name ? `'${name}' is not a node name (letters, digits, '-', '_')` : 'is required');
+  const scope = flags.get('--scope') ?? name;
+  if (flags.has('--scope') && !/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/.test(scope)) v.add('--scope', `'${scope}' is not a name (letters, digits, '-', '_')`);
   const locator = flags.get('--locator') ?? '';
   if (kind === 'run') {
     try {
@@ -141,6 +152,7 @@ export function parseAgentArgs(argv: readonly string[]): AgentCommand {
       stateDir: flags.get('--state-dir') ?? `/run/srv6-sfc/${name}`,
       resyncMs,
       heartbeatMs,
+      scope,
       poolSize,
       spawnConcurrency,
       labels,

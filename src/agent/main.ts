@@ -43,11 +43,11 @@ async function run(config: AgentConfig): Promise<void> {
 
 /** Removes everything the agent of this node made (instances, owned kernel state, edge table, state). */
 async function teardown(config: AgentConfig): Promise<void> {
-  const runtime = new NetnsRuntime({ node: config.name, stateDir: join(config.stateDir, 'instances'), pollMs: 0 });
+  const runtime = new NetnsRuntime({ node: config.scope, stateDir: join(config.stateDir, 'instances'), pollMs: 0 });
   const dp = new NetlinkDataplane();
   try {
     // The dynamic proxy's tc filters, leg objects and pins (nothing to do where it never ran).
-    await new DynamicProxyLoader({ node: config.name, returnHook: 'tc' }).cleanup().catch((e: unknown) => log.warn('dynamic proxy cleanup failed', { error: String(e) }));
+    await new DynamicProxyLoader({ node: config.scope, returnHook: 'tc' }).cleanup().catch((e: unknown) => log.warn('dynamic proxy cleanup failed', { error: String(e) }));
     for (const i of await runtime.list()) await runtime.destroy(i.id);
     const deleted = await pruneOwned(dp, {});
     await new NftEdgeFirewall().remove();

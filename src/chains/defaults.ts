@@ -7,8 +7,12 @@ import type { ChainSpec } from '../model/chain.js';
 
 export const DEFAULT_DECAP = 'auto' as const;
 export const DEFAULT_SR = 'unaware' as const;
-export const DEFAULT_PROXY = 'static' as const;
+export const DEFAULT_PROXY = 'auto' as const;
 
+/**
+ * A function's own `proxy` stays absent: it inherits the chain's, so one change of the chain's
+ * `proxy` still reaches every function that did not choose for itself.
+ */
 export function withDefaults(spec: ChainSpec): ChainSpec {
   return {
     ...spec,

@@ -15,7 +15,7 @@ const matchDocument = (m: TrafficMatch) =>
   compact({ destinations: m.destinations, sources: m.sources, protocol: m.protocol, ports: m.ports?.map(formatPortRange), interface: m.interface });
 
 const functionDocument = (f: ChainFunction) =>
-  compact({ name: f.name, type: f.type, sr: f.sr, placement: f.placement && compact({ ...f.placement }), config: f.type === 'firewall' && f.config ? compactFirewallPorts(f.config) : f.config });
+  compact({ name: f.name, type: f.type, sr: f.sr, proxy: f.proxy, placement: f.placement && compact({ ...f.placement }), config: f.type === 'firewall' && f.config ? compactFirewallPorts(f.config) : f.config });
 
 /** The document as plain data, keys in the reference's order. */
 export function chainDocument(chain: ChainDeclaration): Record<string, unknown> {

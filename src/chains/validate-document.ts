@@ -10,13 +10,13 @@ import { API_VERSION, KIND } from './chain-document.js';
 import { absent, compact, describe, fail, readEnum, readFields } from './checks.js';
 import { fieldPath } from './field-path.js';
 import { readDnsLabel, readLabels, readNodeName } from './names.js';
-import { readFunctions } from './validate-functions.js';
+import { PROXY_MODES, readFunctions } from './validate-functions.js';
 import { readMatch } from './validate-match.js';
 
 export const DOCUMENT_FIELDS = ['apiVersion', 'kind', 'metadata', 'spec'] as const;
 export const SPEC_FIELDS = ['ingress', 'egress', 'functions', 'proxy'] as const;
 export const DECAP_MODES = ['auto', 'dx', 'dt46'] as const satisfies readonly NonNullable<Egress['decap']>[];
-export const PROXY_MODES = ['static', 'dynamic'] as const satisfies readonly NonNullable<ChainSpec['proxy']>[];
+export { PROXY_MODES };
 
 /** A required mapping: absent is "is required", anything else goes through readFields. */
 function requiredFields(v: Violations, path: string, x: unknown, allowed: readonly string[], help: string) {

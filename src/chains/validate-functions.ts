@@ -6,14 +6,16 @@
 import { Violations } from '../common/errors.js';
 import { FUNCTION_TYPES, type FunctionSpec } from '../agent/functions/function-spec.js';
 import { validateFunctionSpec } from '../agent/functions/validate-function.js';
-import type { ChainFunction, Placement } from '../model/chain.js';
+import type { ChainFunction, Placement, ProxyMode } from '../model/chain.js';
 import { absent, compact, fail, isObject, readEnum, readFields, readList } from './checks.js';
 import { fieldPath, itemPath } from './field-path.js';
 import { expandFirewallPorts } from './firewall-ports.js';
 import { readDnsLabel, readLabels, readNodeName } from './names.js';
 
-export const FUNCTION_FIELDS = ['name', 'type', 'config', 'sr', 'placement'] as const;
+export const FUNCTION_FIELDS = ['name', 'type', 'config', 'sr', 'proxy', 'placement'] as const;
 export const SR_MODES = ['aware', 'unaware'] as const satisfies readonly NonNullable<ChainFunction['sr']>[];
+/** A function's and the chain's `proxy` (validate-document.ts re-exports it with the spec's fields). */
+export const PROXY_MODES = ['auto', 'static', 'dynamic'] as const satisfies readonly ProxyMode[];
 
 function readPlacement(v: Violations, path: string, x: unknown): Placement | undefined {
   const p = readFields(v, path, x, ['node', 'nodeSelector']);
@@ -53,9 +55,10 @@ function readFunction(v: Violations, path: string, x: unknown): ChainFunction | 
   const name = readDnsLabel(v, fieldPath(path, 'name'), f.name);
   const typed = readTypeAndConfig(v, path, f);
   const sr = absent(f.sr) ? undefined : readEnum(v, fieldPath(path, 'sr'), f.sr, SR_MODES);
+  const proxy = absent(f.proxy) ? undefined : readEnum(v, fieldPath(path, 'proxy'), f.proxy, PROXY_MODES);
   const placement = absent(f.placement) ? undefined : readPlacement(v, fieldPath(path, 'placement'), f.placement);
   if (v.list.length !== before) return undefined;
-  return compact({ name: name!, type: typed!.type, config: typed!.config, sr, placement });
+  return compact({ name: name!, type: typed!.type, config: typed!.config, sr, proxy, placement });
 }
 
 export function readFunctions(v: Violations, path: string, x: unknown): ChainFunction[] | undefined {

@@ -41,6 +41,17 @@ export interface Placement {
   readonly nodeSelector?: Readonly<Record<string, string>>;
 }
 
+/**
+ * How an SR-unaware function's return leg is re-encapsulated. `static`: kernel only, a per-chain
+ * table on the function's node. `dynamic`: eBPF (End.AD semantics), the header cached per
+ * instance, no per-chain state on the node; needs the node's `bpf-proxy` feature. `auto`: dynamic
+ * where the function's node reports `bpf-proxy` and the chain's shape allows it, else static.
+ */
+export type ProxyMode = 'auto' | 'static' | 'dynamic';
+
+/** A proxy mode as the controller chose it for one instance: never `auto`. */
+export type EffectiveProxyMode = Exclude<ProxyMode, 'auto'>;
+
 export interface ChainFunction {
   /** Unique within the chain (DNS label); the instance is `chains/{chain}/functions/{name}`. */
   readonly name: string;
@@ -49,6 +60,11 @@ export interface ChainFunction {
   readonly config?: Readonly<Record<string, unknown>>;
   /** `unaware` (default): attached through End.DX4/DX6 and an SR proxy. */
   readonly sr?: 'aware' | 'unaware';
+  /**
+   * The SR proxy of this (SR-unaware) function; absent = the chain's `proxy`. Left absent by the
+   * defaults so a chain-wide change still reaches every function that did not choose its own.
+   */
+  readonly proxy?: ProxyMode;
   readonly placement?: Placement;
 }
 
@@ -57,8 +73,8 @@ export interface ChainSpec {
   readonly egress: Egress;
   /** In traversal order; at least one (an empty chain is refused: use a plain route for a tunnel). */
   readonly functions: readonly ChainFunction[];
-  /** SR proxy for unaware functions: `static` (default; kernel only) or `dynamic` (eBPF, when probed). */
-  readonly proxy?: 'static' | 'dynamic';
+  /** SR proxy for unaware functions, the default of each function's own `proxy`; absent = `auto`. */
+  readonly proxy?: ProxyMode;
 }
 
 export type ConditionType = 'Placed' | 'InstancesReady' | 'Programmed' | 'Ready';
@@ -83,6 +99,8 @@ export interface InstanceRef {
   readonly sids: { readonly dx4?: string; readonly dx6?: string };
   /** Packets through the instance's SIDs, from the last counters the agent reported. */
   readonly packets?: bigint;
+  /** The SR proxy the controller chose for the instance (what `auto` resolved to); absent = not reported. */
+  readonly proxy?: EffectiveProxyMode;
 }
 
 export interface ChainStatus {

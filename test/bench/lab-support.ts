@@ -4,6 +4,7 @@
  * waiting for a deleted chain's instances to be gone. Every child process started here is tracked
  * so the SIGINT/SIGTERM hook can kill it by pid.
  */
+import { instanceNamespacePrefix } from '../../src/lab/sfclab/lab-layout.js';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -113,8 +114,8 @@ export class NexthopWatch {
   }
 }
 
-/** The instance namespaces a chain's status names (`sfc-<node>.<id>`). */
-export const instanceNamespaces = (c: Chain): string[] => c.status.instances.map((i) => `sfc-${i.node}.${i.id}`);
+/** The instance namespaces a chain's status names (`sfc-<lab>-<node>.<id>`). */
+export const instanceNamespaces = (c: Chain): string[] => c.status.instances.map((i) => `${instanceNamespacePrefix(BENCH_LAB, i.node)}${i.id}`);
 
 const GRPC_NOT_FOUND = 5;
 

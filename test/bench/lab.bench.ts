@@ -7,13 +7,12 @@
  * Knobs: BENCH_ONLY=setup,reconfig (both by default), BENCH_REPS (3).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ipn, listNamespaces } from '../../src/lab/netns.js';
 import { ping } from '../../src/lab/ping.js';
 import { destroyLab } from '../../src/lab/sfclab/destroy.js';
-import { LAB_RUN_ROOT, instanceNamespacePrefix, labNamespacePrefix, labPaths } from '../../src/lab/sfclab/lab-layout.js';
-import { readLabRecord } from '../../src/lab/sfclab/lab-record.js';
+import { instanceNamespacePrefix, labNamespacePrefix, labPaths } from '../../src/lab/sfclab/lab-layout.js';
 import { LabSession } from '../../src/lab/sfclab/lab-session.js';
 import { emitter, log, runBench } from './bench-main.js';
 import { benchReconfig } from './lab-reconfig.js';
@@ -28,24 +27,13 @@ const only = (process.env.BENCH_ONLY ?? GROUPS.join(',')).split(',').filter((g):
 const topologyFile = benchTopologyFile();
 const AGENT_NODES = ['edge1', 'edge2', 'edge3', 'spine1', 'spine2', ...Array.from({ length: 8 }, (_, i) => `fn${i + 1}`)];
 
-/**
- * Agents name instance namespaces after their node (`sfc-fn1.*`), not after the lab: another lab
- * with the same node names (topology/large.clab.yml itself) would share them, and destroying ours
- * would remove its instances. Refuse then; a leftover bench lab is destroyed.
- */
+/** Root is needed; a leftover bench lab is destroyed. (Agents scope their instance namespaces and pins by lab.) */
 async function checkMachine(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('bench:lab needs root (it creates network namespaces)');
-  const others = existsSync(LAB_RUN_ROOT) ? readdirSync(LAB_RUN_ROOT).filter((l) => l !== BENCH_LAB) : [];
-  for (const lab of others) {
-    const shared = (readLabRecord(labPaths(lab).record)?.agentNodes ?? []).filter((n) => AGENT_NODES.includes(n));
-    if (shared.length > 0) throw new Error(`lab ${lab} is deployed with nodes ${shared.join(', ')} (the bench's node names): destroy it first`);
-  }
   if (existsSync(labPaths(BENCH_LAB).dir) || listNamespaces(labNamespacePrefix(BENCH_LAB)).length > 0) {
     log(`a previous ${BENCH_LAB} is left over: destroying it`);
     await destroyLab({ lab: BENCH_LAB, agentNodes: AGENT_NODES, log });
   }
-  const stray = AGENT_NODES.flatMap((n) => listNamespaces(instanceNamespacePrefix(n)));
-  if (stray.length > 0) throw new Error(`instance namespaces of another lab with the bench's node names exist (${stray.slice(0, 3).join(', ')}...): destroy that lab first`);
 }
 
 /** Gives the server an address only a chain reaches (edge1 has no route to it until a chain gives one). */
@@ -78,7 +66,7 @@ async function main(): Promise<void> {
     killPingers();
     const t = Date.now();
     await lab.destroy();
-    const left = [...listNamespaces(labNamespacePrefix(BENCH_LAB)), ...AGENT_NODES.flatMap((n) => listNamespaces(instanceNamespacePrefix(n)))];
+    const left = [...listNamespaces(labNamespacePrefix(BENCH_LAB)), ...AGENT_NODES.flatMap((n) => listNamespaces(instanceNamespacePrefix(BENCH_LAB, n)))];
     log(`destroyed ${BENCH_LAB} in ${((Date.now() - t) / 1000).toFixed(1)} s${left.length ? `; LEFT OVER: ${left.join(', ')}` : ''}`);
     rmSync(dirname(topologyFile), { recursive: true, force: true });
     log(`bench:lab took ${((Date.now() - started) / 1000).toFixed(0)} s`);

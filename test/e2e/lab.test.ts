@@ -75,7 +75,7 @@ afterAll(async () => {
   await lab?.destroy();
   rmSync(dir, { recursive: true, force: true });
   expect(listNamespaces(`sfc-${LAB}-`)).toEqual([]);
-  for (const n of ROLE_NODES) expect(listNamespaces(instanceNamespacePrefix(n))).toEqual([]);
+  for (const n of ROLE_NODES) expect(listNamespaces(instanceNamespacePrefix(LAB, n))).toEqual([]);
 }, 60_000);
 
 describe('sfclab lab, end to end', () => {
@@ -155,9 +155,9 @@ describe('sfclab lab, end to end', () => {
   it('a killed instance is respawned and the chain repaired', async () => {
     const before = await applyNatChain();
     const victim = before.status.instances.find((i) => i.function === 'fw')!;
-    execFileSync('ip', ['netns', 'del', `sfc-${victim.node}.${victim.id}`]);
+    execFileSync('ip', ['netns', 'del', `${instanceNamespacePrefix(LAB, victim.node)}${victim.id}`]);
     expect((await ping(lab.ns('client'), SERVER, { count: 3, rate: 10 })).received).toBe(0);
-    await eventually('the firewall instance to be back', () => (listNamespaces(`sfc-${victim.node}.${victim.id}`).length === 1 ? true : undefined));
+    await eventually('the firewall instance to be back', () => (listNamespaces(`${instanceNamespacePrefix(LAB, victim.node)}${victim.id}`).length === 1 ? true : undefined));
     await eventually('traffic through the chain again', async () => ((await ping(lab.ns('client'), SERVER, { count: 5, rate: 50 })).lost === 0 ? true : undefined));
     const c = await lab.client.getChain('nat');
     expect(c.status.conditions.find((x) => x.type === 'Ready')?.status).toBe('True');
@@ -183,7 +183,7 @@ describe('sfclab lab, end to end', () => {
       throw new Error(`${e.message}: ${ROLE_NODES.map((n) => `${n}: ${owned(n)}`).join('\n')}`);
     });
     for (const n of ROLE_NODES) expect(owned(n), n).toBe('');
-    for (const n of ROLE_NODES) expect(listNamespaces(instanceNamespacePrefix(n)).filter((x) => !x.includes('..pool'))).toEqual([]);
+    for (const n of ROLE_NODES) expect(listNamespaces(instanceNamespacePrefix(LAB, n)).filter((x) => !x.includes('..pool'))).toEqual([]);
     // The underlay's own routes stay: plain traffic still flows.
     expect((await ping(lab.ns('client'), SERVER, { count: 5, rate: 50 })).lost).toBe(0);
   });

@@ -73,7 +73,7 @@ whole resource, status included, with sorted keys; -o name prints TYPE/NAME line
     usage: 'describe chain NAME',
     summary: 'show a chain in detail: path, SIDs, instances, counters, conditions',
     description: `Prints the chain's classifier, its path node by node with the SID of each hop per address family,
-the segment lists, its instances (node, id, state, SIDs, packets), its conditions with reasons
+the segment lists, its instances (node, id, state, proxy, SIDs, packets), its conditions with reasons
 and ages, and their transitions in time order (the API keeps no separate event history).`,
     flags: [],
     examples: ['sfcctl describe chain web'],

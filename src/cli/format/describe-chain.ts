@@ -1,8 +1,9 @@
 /**
  * `sfcctl describe chain NAME`: one chain as an operator reads it — what it matches, the path
- * hop by hop with each hop's SID per address family, the segment lists, the instances with their
- * counters, the conditions, and their transitions in time order. The API keeps no event history,
- * so the conditions' last transitions are the events shown (and the heading says so). Pure.
+ * hop by hop with each hop's SID per address family, the segment lists, the instances with the
+ * proxy the controller chose and their counters, the conditions, and their transitions in time
+ * order. The API keeps no event history, so the conditions' last transitions are the events shown
+ * (and the heading says so). Pure.
  */
 import type { ChainInstance } from '../../controller/grpc/codecs/instance-codec.js';
 import type { Chain, ChainFunction, TrafficMatch } from '../../model/chain.js';
@@ -35,6 +36,9 @@ function matchRows(m: TrafficMatch): string[][] {
     ['Interface:', m.interface ?? 'any'],
   ];
 }
+
+/** The proxy a function asks for: its own, else the chain's; SR-aware functions have none. */
+const requestedProxy = (c: Chain, f: ChainFunction): string => (f.sr === 'aware' ? NONE : (f.proxy ?? c.spec.proxy ?? 'auto'));
 
 function placement(f: ChainFunction): string {
   const p = f.placement;
@@ -89,7 +93,10 @@ function instanceRows(c: Chain, served: readonly ChainInstance[] | undefined): s
     const sids = inst?.sids ?? ref?.sids ?? {};
     const packets = inst?.counters?.packets ?? ref?.packets;
     const state = inst ? (inst.reason ? `${inst.state} (${inst.reason})` : inst.state) : NONE;
-    return [[f.name, inst?.node ?? ref?.node ?? NONE, inst?.id ?? ref?.id ?? NONE, state, sids.dx4 ?? NONE, sids.dx6 ?? NONE, packets?.toString() ?? NONE, inst?.counters?.bytes.toString() ?? NONE]];
+    // The proxy is the one the controller chose (the chain's status): what `auto` became.
+    return [
+      [f.name, inst?.node ?? ref?.node ?? NONE, inst?.id ?? ref?.id ?? NONE, state, ref?.proxy ?? NONE, sids.dx4 ?? NONE, sids.dx6 ?? NONE, packets?.toString() ?? NONE, inst?.counters?.bytes.toString() ?? NONE],
+    ];
   });
 }
 
@@ -97,7 +104,7 @@ const section = (title: string, lines: readonly string[], empty = '<none>'): str
 
 /**
  * `instances` are the InstanceService's view (state, bytes) when it answered; the chain's status
- * alone otherwise (node, id, SIDs, packets).
+ * alone otherwise (node, id, SIDs, packets). An instance's proxy always comes from the status.
  */
 export function describeChain(c: Chain, instances: readonly ChainInstance[] | undefined, now: Date): string {
   const ready = condition(c, 'Ready');
@@ -115,7 +122,7 @@ export function describeChain(c: Chain, instances: readonly ChainInstance[] | un
       ['Reconciling:', isReconciling(c) ? 'yes' : 'no'],
       ['Ingress:', c.spec.ingress.node],
       ['Egress:', `${c.spec.egress.node} (decap ${c.spec.egress.decap ?? 'auto'})`],
-      ['Proxy:', c.spec.proxy ?? 'static'],
+      ['Proxy:', c.spec.proxy ?? 'auto'],
     ],
     { gap: 1 },
   );
@@ -128,8 +135,8 @@ export function describeChain(c: Chain, instances: readonly ChainInstance[] | un
     ...section(
       'Functions',
       formatTable(
-        ['NAME', 'TYPE', 'SR', 'PLACEMENT'],
-        c.spec.functions.map((f) => [f.name, f.type, f.sr ?? 'unaware', placement(f)]),
+        ['NAME', 'TYPE', 'SR', 'PROXY', 'PLACEMENT'],
+        c.spec.functions.map((f) => [f.name, f.type, f.sr ?? 'unaware', requestedProxy(c, f), placement(f)]),
         { indent: 2 },
       ),
     ),
@@ -145,7 +152,7 @@ export function describeChain(c: Chain, instances: readonly ChainInstance[] | un
     ),
     ...section(
       'Instances',
-      placed.length > 0 ? formatTable(['FUNCTION', 'NODE', 'ID', 'STATE', 'SID4', 'SID6', 'PACKETS', 'BYTES'], placed, { indent: 2 }) : [],
+      placed.length > 0 ? formatTable(['FUNCTION', 'NODE', 'ID', 'STATE', 'PROXY', 'SID4', 'SID6', 'PACKETS', 'BYTES'], placed, { indent: 2 }) : [],
       '<none> (not placed yet)',
     ),
     ...section(

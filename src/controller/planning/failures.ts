@@ -16,7 +16,7 @@ export const PLAN_FAILURE_REASONS = [
   'CapacityExhausted',
   /** A node's SID space, chain ids or instance slots are used up. */
   'ResourceExhausted',
-  /** `proxy: dynamic` (issue 6): not implemented by the agent yet. */
+  /** A function asks for `proxy: dynamic` where the dynamic proxy cannot serve it (proxy-modes.ts). */
   'DynamicProxyUnsupported',
   /** IPv4 and IPv6 in one chain need per-family segment lists the agent's intent cannot carry yet. */
   /** `decap: dt46` on an egress without VRF (or without a declared VRF table). */

@@ -7,4 +7,5 @@ export { statusFacts } from './types.js';
 export { PLAN_FAILURE_REASONS, failureError, type PlanFailure, type PlanFailureReason } from './failures.js';
 export { type Adjacency, type PathMetric, type Topology, metricFromAdjacency } from './topology.js';
 export { sidLayout, sidOf, fidOf, type SidLayout } from './sid-layout.js';
-export { dynamicProxyList, staticProxyLists, travelPath, type FamilySids } from './segments.js';
+export { proxyLists, travelPath, type FamilySids, type ProxyLists } from './segments.js';
+export { chooseProxyModes, MAX_DYNAMIC_RUN, type ProxyMode, type RequestedProxy } from './proxy-modes.js';

@@ -19,7 +19,8 @@ import type { ChainItems, ClassifierClaims } from './node-parts.js';
 import { returnClassifiers, reverseTargets, snatHops, steeredHops } from './nat-return.js';
 import { chainOwner, decapOwner, instanceOwner, instanceSidKind, instanceSidOwner, returnChainOwner, returnSidKind, returnSidOwner } from './owners.js';
 import { placeFunctions } from './placement.js';
-import { type FamilySids, staticProxyLists, travelPath } from './segments.js';
+import { chooseProxyModes, requestedProxy } from './proxy-modes.js';
+import { type FamilySids, proxyLists, travelPath } from './segments.js';
 import type { PathMetric } from './topology.js';
 import { DEFAULT_VIMS, type VimRegistry } from '../vim/vim-adapter.js';
 import type { ChainPlan, NatReturn, PlanChainInput, PlannedInstance } from './types.js';
@@ -125,11 +126,18 @@ export function planChain(chain: PlanChainInput, ctx: ChainContext): ChainPlanne
     home: (c, fn) => book.homeOf(instanceOwner(c, fn)),
   });
   if (!placed.ok) return fail(placed.failure);
-  if (spec.proxy === 'dynamic' && spec.functions.length > 0) {
-    const noBpf = placed.placements.map((p) => ctx.nodes.get(p.node)!).find((n) => !n.features.lwtBpf.ok);
-    const why = noBpf ? `node ${noBpf.name} has no lwt BPF (${noBpf.features.lwtBpf.ok ? '' : noBpf.features.lwtBpf.reason})` : 'the agent does not implement it yet (issue 6)';
-    return fail(failure('DynamicProxyUnsupported', `proxy: dynamic is not available: ${why}; use proxy: static`, 'spec.proxy'));
+  // --- proxies: dynamic where it can serve (proxy-modes.ts) -----------------------------------
+  const withReturn = new Set(hops.map((h) => h.index));
+  const chosen = chooseProxyModes(
+    spec.functions.map((fn, i) => ({ requested: requestedProxy(fn, spec.proxy), node: ctx.nodes.get(placed.placements[i]!.node)!, hasReturnPath: withReturn.has(i) })),
+    ingress.name,
+  );
+  if (!chosen.ok) {
+    const fn = spec.functions[chosen.index]!;
+    const field = fn.proxy === 'dynamic' ? `spec.functions[${chosen.index}].proxy` : 'spec.proxy';
+    return fail(failure('DynamicProxyUnsupported', `function ${fn.name}: proxy dynamic cannot serve it: ${chosen.message}; use proxy: static or auto`, field));
   }
+  const modes = chosen.modes;
 
   // --- allocation (the caller rolls back on failure) ---------------------------------------
   const exhausted = (message: string, field: string): ChainPlanned => fail(failure('ResourceExhausted', message, field));
@@ -158,7 +166,7 @@ export function planChain(chain: PlanChainInput, ctx: ChainContext): ChainPlanne
       byFamily[f] = sid.value;
     }
     functionSids.push(byFamily);
-    instances.push({ function: fn.name, node, id: inst.value.id, sids, slot: inst.value.slot, sticky });
+    instances.push({ function: fn.name, node, id: inst.value.id, sids, slot: inst.value.slot, sticky, proxy: modes[i]! });
   }
   const returnSids: string[] = [];
   for (const h of hops) {
@@ -184,7 +192,7 @@ export function planChain(chain: PlanChainInput, ctx: ChainContext): ChainPlanne
   // --- lists and items ---------------------------------------------------------------------
   const segments: { ipv4?: readonly string[]; ipv6?: readonly string[] } = {};
   const path: { ipv4?: readonly string[]; ipv6?: readonly string[] } = {};
-  const lists = new Map(families.map((f) => [f, staticProxyLists(functionSids, egressSids, f)] as const));
+  const lists = new Map(families.map((f) => [f, proxyLists(functionSids, egressSids, f, modes)] as const));
   for (const f of families) {
     segments[statusKey(f)] = lists.get(f)!.ingress;
     path[statusKey(f)] = travelPath(functionSids, egressSids, f);
@@ -221,18 +229,7 @@ export function planChain(chain: PlanChainInput, ctx: ChainContext): ChainPlanne
     const ret = natReturns.find((r) => r.function === inst.function);
     const returnSidsItem = ret ? { returnSids: ret.family === 4 ? { dx4: ret.sid } : { dx6: ret.sid } } : {};
     instanceItems.push({ node: inst.node, item: vim.realize({ id: inst.id, function: functionSpecs[i]!, slot: inst.slot, legs: 2, sids: inst.sids, ...returnSidsItem }) });
-    proxyItems.push({
-      node: inst.node,
-      item: {
-        instance: inst.id,
-        chain: name,
-        continuation: lists.get(main)!.continuations[i]!,
-        ...(v6 ? { continuationIpv6: v6.continuations[i]! } : {}),
-        dev: host.coreInterface!,
-        families: [...families],
-        ...(ret ? { reverse: ret.family === 4 ? { ipv4: [ret.next] } : { ipv6: [ret.next] } } : {}),
-      },
-    });
+    proxyItems.push({ node: inst.node, item: proxyItem(inst, name, host, families, lists.get(main)!.continuations[i], v6?.continuations[i], ret) });
   }
   const edgeChains: { node: string; item: EdgeChain }[] = [{ node: ingress.name, item: edgeChain }];
   if (returnChainId !== undefined) {
@@ -261,7 +258,6 @@ export function planChain(chain: PlanChainInput, ctx: ChainContext): ChainPlanne
       chain: name,
       ingress: { node: ingress.name, chainId: chainId.value },
       egress: { node: egress.name, decap: decap.mode, sids: egressSids },
-      proxy: 'static',
       families,
       segments,
       path,
@@ -274,5 +270,31 @@ export function planChain(chain: PlanChainInput, ctx: ChainContext): ChainPlanne
       { node: ingress.name, keys: classifierKeys },
       { node: egress.name, keys: back.keys },
     ],
+  };
+}
+
+/**
+ * The proxy of one instance: a dynamic one names only what it serves (its host keeps no chain
+ * state); a static one carries the continuation of each family and, for an snat NAT, the reverse
+ * list of its in leg.
+ */
+function proxyItem(
+  inst: PlannedInstance,
+  chain: string,
+  host: NodeRecord,
+  families: readonly Family[],
+  continuation: readonly string[] | undefined,
+  continuationIpv6: readonly string[] | undefined,
+  ret: NatReturn | undefined,
+): ProxySpec {
+  if (inst.proxy === 'dynamic') return { instance: inst.id, chain, mode: 'dynamic', families: [...families] };
+  return {
+    instance: inst.id,
+    chain,
+    continuation: continuation!,
+    ...(continuationIpv6 ? { continuationIpv6 } : {}),
+    dev: host.coreInterface!,
+    families: [...families],
+    ...(ret ? { reverse: ret.family === 4 ? { ipv4: [ret.next] } : { ipv6: [ret.next] } } : {}),
   };
 }

@@ -11,6 +11,9 @@
  * and restores it on the return leg, so the ingress pushes the whole path `[f1, ..., fn, egress]`
  * and function hosts hold no per-chain state.
  *
+ * Mixed (proxy-modes.ts chooses per function): a list carries the dynamic functions in a row and
+ * ends at the next static function or the egress; each static function's proxy pushes the next run.
+ *
  * A chain without functions is the egress decap SID alone, whatever the proxy.
  */
 import type { Family } from '../../common/ip.js';
@@ -29,17 +32,25 @@ export function travelPath(functions: readonly FamilySids[], egress: FamilySids,
   return [...functions.map((f, i) => sidFor(f, family, `function ${i}`)), sidFor(egress, family, 'the egress')];
 }
 
-export interface StaticProxyLists {
+export interface ProxyLists {
   /** What the ingress pushes. */
   readonly ingress: readonly string[];
-  /** Per function, in chain order: what its proxy pushes on the return leg. */
-  readonly continuations: readonly (readonly string[])[];
+  /** Per function, in chain order: what its static proxy pushes on the return leg; undefined for a dynamic one. */
+  readonly continuations: readonly (readonly string[] | undefined)[];
 }
 
-export function staticProxyLists(functions: readonly FamilySids[], egress: FamilySids, family: Family): StaticProxyLists {
+/**
+ * The lists for functions with the given proxies: every list runs from the hop after its sender up
+ * to and including the next static function (whose End.DX4/DX6 must see the last segment) or the
+ * egress. All static: one SID per list. All dynamic: the ingress pushes the whole path.
+ */
+export function proxyLists(functions: readonly FamilySids[], egress: FamilySids, family: Family, modes: readonly ('static' | 'dynamic')[]): ProxyLists {
   const hops = travelPath(functions, egress, family);
-  return { ingress: [hops[0]!], continuations: functions.map((_, i) => [hops[i + 1]!]) };
+  // The list that starts at hop `from`: up to the first static function at or after it, else the egress.
+  const listFrom = (from: number): string[] => {
+    let end = from;
+    while (end < functions.length && modes[end] !== 'static') end++;
+    return hops.slice(from, end + 1);
+  };
+  return { ingress: listFrom(0), continuations: functions.map((_, i) => (modes[i] === 'static' ? listFrom(i + 1) : undefined)) };
 }
-
-/** The dynamic proxy's ingress list is the whole path (and function hosts get no proxy state). */
-export const dynamicProxyList = travelPath;

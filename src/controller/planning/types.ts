@@ -6,6 +6,7 @@ import type { NodeRecord } from '../../model/node.js';
 import type { Allocations } from './allocations.js';
 import type { DecapMode } from './decap.js';
 import type { PlanFailure } from './failures.js';
+import type { ProxyMode } from './proxy-modes.js';
 import type { FamilySids } from './segments.js';
 import type { Topology } from './topology.js';
 
@@ -40,6 +41,8 @@ export interface PlannedInstance extends InstanceRef {
   readonly slot: number;
   /** Kept on the node it already ran on. */
   readonly sticky: boolean;
+  /** The SR proxy chosen for it (proxy-modes.ts). */
+  readonly proxy: ProxyMode;
 }
 
 /** Everything the reconciler and the status need to know about one planned chain. */
@@ -47,7 +50,6 @@ export interface ChainPlan {
   readonly chain: string;
   readonly ingress: { readonly node: string; readonly chainId: number };
   readonly egress: { readonly node: string; readonly decap: DecapMode; readonly sids: FamilySids };
-  readonly proxy: 'static';
   readonly families: readonly Family[];
   /** What the ingress pushes, per family, in travel order (ChainStatus.segments). */
   readonly segments: ChainStatus['segments'];
@@ -111,6 +113,6 @@ export interface PlanOutput {
 export function statusFacts(plan: ChainPlan): Pick<ChainStatus, 'segments' | 'instances'> {
   return {
     segments: plan.segments,
-    instances: plan.instances.map(({ function: fn, node, id, sids }) => ({ function: fn, node, id, sids })),
+    instances: plan.instances.map(({ function: fn, node, id, sids, proxy }) => ({ function: fn, node, id, sids, proxy })),
   };
 }

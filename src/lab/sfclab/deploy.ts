@@ -9,7 +9,7 @@ import { CUSTOMER_INTERFACES_LABEL } from '../../controller/planning/node-settin
 import type { NodeUnderlay, Topology, TopologyNode, Underlay } from '../../topology/types.js';
 import { listNamespaces } from '../netns.js';
 import { destroyLab } from './destroy.js';
-import { controllerAddress, labNamespacePrefix, labPaths } from './lab-layout.js';
+import { agentScope, controllerAddress, labNamespacePrefix, labPaths } from './lab-layout.js';
 import { type LabProcess, type LabRecord, readLabRecord, writeLabRecord } from './lab-record.js';
 import { loadLab } from './load-lab.js';
 import { type Started, binary, isAlive, startDetached, tail } from './processes.js';
@@ -125,7 +125,7 @@ export function agentArgv(t: Topology, nu: NodeUnderlay, resyncSeconds: number):
     'nsenter',
     `--net=/run/netns/${namespaceOf(t.name, n)!}`,
     binary('sfc-agent'),
-    ...['--name', n.name, '--locator', nu.locator ?? n.locator ?? ''],
+    ...['--name', n.name, '--scope', agentScope(t.name, n.name), '--locator', nu.locator ?? n.locator ?? ''],
     ...['--listen', `unix:${paths.agentSocket(n.name)}`, '--controller', controllerAddress(paths)],
     ...['--state-dir', paths.agentState(n.name), '--resync', String(resyncSeconds), '--heartbeat', String(HEARTBEAT_SECONDS)],
     ...(nu.coreInterface ? ['--core-interface', nu.coreInterface] : []),

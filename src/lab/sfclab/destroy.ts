@@ -5,7 +5,8 @@
  */
 import { rmSync } from 'node:fs';
 import { deleteNamespace, ip, listNamespaces } from '../netns.js';
-import { instanceNamespacePrefix, labNamespacePrefix, labPaths } from './lab-layout.js';
+import { removeBpfPins } from '../../agent/proxy/dynamic/pins.js';
+import { agentScope, instanceNamespacePrefix, labNamespacePrefix, labPaths } from './lab-layout.js';
 import { readLabRecord } from './lab-record.js';
 import { isOurs, stopProcess } from './processes.js';
 
@@ -33,7 +34,8 @@ export async function destroyLab(opts: DestroyOptions): Promise<DestroyReport> {
   if (ours.length > 0) opts.log(`stopped ${ours.map((p) => p.name).join(', ')}`);
 
   const agentNodes = new Set([...(record?.agentNodes ?? []), ...(opts.agentNodes ?? [])]);
-  const namespaces = [...[...agentNodes].flatMap((n) => listNamespaces(instanceNamespacePrefix(n))), ...listNamespaces(labNamespacePrefix(opts.lab))];
+  // Instance namespaces start with the lab's prefix too (sfc-<lab>-<node>.<id>).
+  const namespaces = [...new Set([...[...agentNodes].flatMap((n) => listNamespaces(instanceNamespacePrefix(opts.lab, n))), ...listNamespaces(labNamespacePrefix(opts.lab))])];
   let removed = 0;
   for (const ns of namespaces) if (deleteNamespace(ns)) removed++;
   for (const dev of new Set([...(record?.hostInterfaces ?? []), ...(opts.hostInterfaces ?? [])])) {
@@ -47,6 +49,8 @@ export async function destroyLab(opts: DestroyOptions): Promise<DestroyReport> {
     }
   }
   if (removed > 0) opts.log(`removed ${removed} namespaces`);
+  // The dynamic proxy's pins outlive the namespaces (bpffs is machine-wide); stopped agents leave them.
+  for (const n of agentNodes) removeBpfPins(agentScope(opts.lab, n));
   rmSync(paths.dir, { recursive: true, force: true });
   return { processes: ours.length, namespaces: removed };
 }

@@ -70,7 +70,7 @@ export async function inspectLab(t: Topology, underlay: Underlay): Promise<LabVi
       locator: u.get(n.name)?.locator ?? n.locator ?? '-',
       addresses: exists ? liveAddresses(ns) : [],
       agent,
-      instances: n.role !== undefined ? listNamespaces(instanceNamespacePrefix(n.name)).filter((x) => !x.includes('..pool')).length : 0,
+      instances: n.role !== undefined ? listNamespaces(instanceNamespacePrefix(t.name, n.name)).filter((x) => !x.includes('..pool')).length : 0,
     };
   });
   return { lab: t.name, deployed: record !== undefined, controller: controllerAddress(paths), controllerRunning, underlay: underlay.mode, nodes, sites: underlay.sites };

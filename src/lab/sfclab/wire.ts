@@ -100,7 +100,7 @@ export interface LabInventory {
   readonly namespaces: readonly string[];
   /** veth ends in the host namespace (links to `kind: host` nodes). */
   readonly hostInterfaces: readonly string[];
-  /** Nodes running an agent (their instance namespaces are `sfc-<node>.*`). */
+  /** Nodes running an agent (their instance namespaces are `sfc-<lab>-<node>.*`). */
   readonly agentNodes: readonly string[];
 }
 

@@ -17,7 +17,7 @@ describe('sfc-agent flags', () => {
     const cmd = parseAgentArgs(['--name', 'edge1', '--locator', 'fc00:1::/48']);
     expect(cmd).toEqual({
       kind: 'run',
-      config: { name: 'edge1', locator: 'fc00:1::/48', listen: '[::]:50151', advertise: '[::]:50151', stateDir: '/run/srv6-sfc/edge1', resyncMs: 10_000, heartbeatMs: 10_000, poolSize: 0, spawnConcurrency: 4, labels: {} },
+      config: { name: 'edge1', locator: 'fc00:1::/48', listen: '[::]:50151', advertise: '[::]:50151', stateDir: '/run/srv6-sfc/edge1', resyncMs: 10_000, heartbeatMs: 10_000, scope: 'edge1', poolSize: 0, spawnConcurrency: 4, labels: {} },
     });
   });
 
@@ -29,6 +29,15 @@ describe('sfc-agent flags', () => {
     expect(hb.kind === 'run' && hb.config.heartbeatMs).toBe(2000);
     expect(() => parseAgentArgs(['--name=fn1', '--locator=fc00:2::/48', '--heartbeat', '0'])).toThrow(/at least 1 second/);
     expect(parseAgentArgs(['--help']).kind).toBe('help');
+  });
+
+  it('--scope names the machine-wide objects (default: the node name); a bad one is refused', () => {
+    const cmd = parseAgentArgs(['--name=fn1', '--locator=fc00:2::/48', '--scope', 'lab1-fn1']);
+    expect(cmd.kind === 'run' && cmd.config.scope).toBe('lab1-fn1');
+    const td = parseAgentArgs(['teardown', '--name', 'fn1', '--scope', 'lab1-fn1']);
+    expect(td.kind === 'teardown' && td.config.scope).toBe('lab1-fn1');
+    expect(fields(['--name=fn1', '--locator=fc00:2::/48', '--scope', 'a.b'])).toEqual(['--scope']);
+    expect(fields(['--name=fn1', '--locator=fc00:2::/48', '--scope', '../x'])).toEqual(['--scope']);
   });
 
   it('--spawn-concurrency: how many instance operations one apply runs at once (1..64)', () => {

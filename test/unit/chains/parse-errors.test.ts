@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseChainDocuments } from '../../../src/chains/parse-documents.js';
 import { formatDocumentError } from '../../../src/chains/format-error.js';
-import { errorsAfter, fieldsAfter } from './fixtures.js';
+import { stringify } from 'yaml';
+import { errorsAfter, fieldsAfter, validDocument } from './fixtures.js';
 
 describe('a valid document', () => {
   it('parses into the model, prefixes canonical, nothing defaulted', () => {
@@ -137,7 +138,7 @@ describe('strict keys and types', () => {
       ['metadata.annotations', 'unknown field (one of name, labels)'],
       ['spec.ingress.match.destination', "unknown field; did you mean 'destinations'?"],
       ['spec.functions[0].placement.nodeselector', "unknown field; did you mean 'nodeSelector'?"],
-      ['spec.functions[1].node', 'unknown field (one of name, type, config, sr, placement)'],
+      ['spec.functions[1].node', 'unknown field (one of name, type, config, sr, proxy, placement)'],
       ['status', 'unknown field (one of apiVersion, kind, metadata, spec)'],
     ]);
   });
@@ -306,9 +307,36 @@ describe('egress and proxy', () => {
       }),
     ).toEqual([
       ['spec.egress.decap', "must be one of auto, dx, dt46 (got the string 'dx4'); did you mean 'dx'?"],
-      ['spec.proxy', "must be one of static, dynamic (got the string 'dyn'); did you mean 'dynamic'?"],
+      ['spec.proxy', "must be one of auto, static, dynamic (got the string 'dyn'); did you mean 'dynamic'?"],
     ]);
-    expect(errorsAfter((d) => ((d.spec as Record<string, unknown>).proxy = true))).toEqual([['spec.proxy', 'must be one of static, dynamic (got a boolean: true)']]);
+    expect(errorsAfter((d) => ((d.spec as Record<string, unknown>).proxy = true))).toEqual([['spec.proxy', 'must be one of auto, static, dynamic (got a boolean: true)']]);
+  });
+
+  it('checks a function\'s own proxy the same way, at its path', () => {
+    expect(
+      errorsAfter((d) => {
+        (d.spec.functions[1] as Record<string, unknown>).proxy = 'statik';
+        (d.spec.functions[0] as Record<string, unknown>).proxy = 7;
+      }),
+    ).toEqual([
+      ['spec.functions[0].proxy', 'must be one of auto, static, dynamic (got a number: 7)'],
+      ['spec.functions[1].proxy', "must be one of auto, static, dynamic (got the string 'statik'); did you mean 'static'?"],
+    ]);
+    expect(errorsAfter((d) => ((d.spec.functions[0] as Record<string, unknown>).proxie = 'auto'))).toEqual([['spec.functions[0].proxie', "unknown field; did you mean 'proxy'?"]]);
+  });
+
+  it('accepts every proxy mode on the chain and on a function, and fills in none', () => {
+    for (const mode of ['auto', 'static', 'dynamic']) {
+      expect(
+        errorsAfter((d) => {
+          (d.spec as Record<string, unknown>).proxy = mode;
+          (d.spec.functions[0] as Record<string, unknown>).proxy = mode;
+        }),
+      ).toEqual([]);
+    }
+    const r = parseChainDocuments(stringify({ ...validDocument(), spec: { ...validDocument().spec, functions: [{ name: 'mon', type: 'monitor', proxy: 'static' }, { name: 'fw', type: 'firewall' }] } }));
+    expect(r.chains[0]!.spec.functions).toEqual([{ name: 'mon', type: 'monitor', proxy: 'static' }, { name: 'fw', type: 'firewall' }]);
+    expect('proxy' in r.chains[0]!.spec).toBe(false);
   });
 });
 
@@ -352,7 +380,7 @@ spec:
       "chains/web.yaml#1:15:7: spec.functions[0].type: unknown function type 'fw' (one of firewall, nat, monitor, responder)",
       "chains/web.yaml#1:16:7: spec.functions[1].name: duplicate function name 'fw' (also spec.functions[0])",
       'chains/web.yaml#1:18:7: spec.functions[1].placement: give either node (pin to one node) or nodeSelector (any node with these labels), not both',
-      "chains/web.yaml#1:19:3: spec.proxy: must be one of static, dynamic (got the string 'eager')",
+      "chains/web.yaml#1:19:3: spec.proxy: must be one of auto, static, dynamic (got the string 'eager')",
       "chains/web.yaml#2:23:12: metadata.name: duplicate chain name 'web' (also in chains/web.yaml#1)",
       'chains/web.yaml#2:25:34: spec.ingress.match.destinations: must list at least one destination prefix: an empty classifier sends no traffic into the chain',
       'chains/web.yaml#2:27:3: spec.functions: must list at least one function (a chain without functions steers traffic through nothing)',

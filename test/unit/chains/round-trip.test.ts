@@ -39,8 +39,8 @@ const full: ChainDeclaration = {
           ],
         },
       },
-      { name: 'nat', type: 'nat', placement: { node: 'fn1' }, config: { mode: 'snat', toAddress: '10.2.0.254' } },
-      { name: 'mon', type: 'monitor', config: {} },
+      { name: 'nat', type: 'nat', proxy: 'static', placement: { node: 'fn1' }, config: { mode: 'snat', toAddress: '10.2.0.254' } },
+      { name: 'mon', type: 'monitor', proxy: 'auto', config: {} },
       { name: 'srv', type: 'responder', sr: 'aware', config: { tcpPorts: [80, 443] } },
     ],
     proxy: 'dynamic',
@@ -83,6 +83,9 @@ spec:
     expect(y).toContain('srcPorts: [1024-65535]');
     expect(y).toContain('dstPorts: [53]');
     expect(y).toContain('srv6-sfc/tier: edge');
+    // A function's own proxy is written after sr, before placement; an inherited one not at all.
+    expect(y).toContain('    - name: nat\n      type: nat\n      proxy: static\n      placement:');
+    expect(y).toContain('    - name: fw\n      type: firewall\n      sr: unaware\n      placement:');
   });
 
   it('writes several chains as one stream that parses back in order', () => {

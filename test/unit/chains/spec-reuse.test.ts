@@ -13,6 +13,8 @@ const spec: ChainSpec = {
 
 describe('readChainSpec', () => {
   it('checks a spec from any source with the same rules and paths', () => {
+    const withProxies: ChainSpec = { ...spec, proxy: 'auto', functions: [{ name: 'fw', type: 'firewall', proxy: 'dynamic' }, { name: 'mon', type: 'monitor', sr: 'aware' }] };
+    expect(readChainSpec(new Violations(), 'spec', withProxies)).toEqual(withProxies);
     const v = new Violations();
     expect(readChainSpec(v, 'spec', spec)).toEqual(spec);
     expect(v.list).toEqual([]);
@@ -31,8 +33,19 @@ describe('withDefaults', () => {
         { name: 'fw', type: 'firewall', sr: 'unaware' },
         { name: 'mon', type: 'monitor', sr: 'aware' },
       ],
-      proxy: 'static',
+      proxy: 'auto',
     });
     expect(withDefaults({ ...spec, proxy: 'dynamic', egress: { node: 'e', decap: 'dx' } })).toMatchObject({ proxy: 'dynamic', egress: { decap: 'dx' } });
+  });
+
+  it('leaves a function\'s proxy as declared: absent inherits the chain\'s', () => {
+    const mixed: ChainSpec = { ...spec, proxy: 'static', functions: [{ name: 'fw', type: 'firewall', proxy: 'dynamic' }, { name: 'mon', type: 'monitor' }] };
+    const d = withDefaults(mixed);
+    expect(d.proxy).toBe('static');
+    expect(d.functions).toEqual([
+      { name: 'fw', type: 'firewall', sr: 'unaware', proxy: 'dynamic' },
+      { name: 'mon', type: 'monitor', sr: 'unaware' },
+    ]);
+    expect('proxy' in d.functions[1]!).toBe(false);
   });
 });

@@ -212,7 +212,7 @@ describe('describe', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain(['Path:', '  HOP             NODE    SID (IPv4)    SID (IPv6)', '  ingress         edge1   encap         encap', '  fw (firewall)   fn1     fc00:3::d4    fc00:3::d6', '  mon (monitor)   fn2     fc00:4::e     fc00:4::e', '  egress          edge2   fc00:2::d46   fc00:2::d46'].join('\n'));
     expect(r.out).toContain('  IPv4: fc00:3::d4 → fc00:4::e → fc00:2::d46');
-    expect(r.out).toContain('  fw         fn1    web-fw-0    running           fc00:3::d4   fc00:3::d6   42        4200');
+    expect(r.out).toContain('  fw         fn1    web-fw-0    running           dynamic   fc00:3::d4   fc00:3::d6   42        4200');
     expect(r.out).toContain('  Ready            True     Ready              5m51s');
     expect(r.out).toMatch(/Events \(condition transitions, oldest first\):\n {2}AGE +CONDITION +REASON +MESSAGE\n {2}5m54s +Placed=True +Placed +every function has a node/);
   });
@@ -222,7 +222,7 @@ describe('describe', () => {
     fake.failing.set('ListInstances', new FailedPreconditionError('agents unreachable', 'NODE_NOT_READY'));
     const r = await sfcctl(['describe', 'chain/web'], { env });
     expect(r.code).toBe(0);
-    expect(r.out).toContain('  fw         fn1    web-fw-0    -       fc00:3::d4   fc00:3::d6   12345678901234567890   -');
+    expect(r.out).toContain('  fw         fn1    web-fw-0    -       dynamic   fc00:3::d4   fc00:3::d6   12345678901234567890   -');
     expect(r.err).toBe("warning: instance state unavailable (FAILED_PRECONDITION: agents unreachable); showing the chain's status only\n");
   });
 

@@ -48,7 +48,7 @@ export function readyChain(name = 'web', labels: Record<string, string> = { app:
       ],
       segments: { ipv4: ['fc00:3::d4', 'fc00:4::e', 'fc00:2::d46'], ipv6: ['fc00:3::d6', 'fc00:4::e', 'fc00:2::d46'] },
       instances: [
-        { function: 'fw', node: 'fn1', id: `${name}-fw-0`, sids: { dx4: 'fc00:3::d4', dx6: 'fc00:3::d6' }, packets: 12345678901234567890n },
+        { function: 'fw', node: 'fn1', id: `${name}-fw-0`, sids: { dx4: 'fc00:3::d4', dx6: 'fc00:3::d6' }, packets: 12345678901234567890n, proxy: 'dynamic' },
         { function: 'mon', node: 'fn2', id: `${name}-mon-0`, sids: {}, packets: 0n },
       ],
     },

@@ -220,3 +220,34 @@ describe('describe chain: the egress hop', () => {
     expect(egressRow(describeChain(firstHopOnly, undefined, NOW))).not.toContain('fc00:3::d4');
   });
 });
+
+describe('describe chain: proxies', () => {
+  /** The indented lines under a section heading. */
+  const rows = (text: string, title: string): string[] => {
+    const after = text.split('\n').slice(text.split('\n').indexOf(`${title}:`) + 1);
+    const end = after.findIndex((l) => !l.startsWith('  '));
+    return end < 0 ? after : after.slice(0, end);
+  };
+
+  it('shows the chain proxy (absent = auto), what each function asks for, and what each instance got', () => {
+    const c = readyChain();
+    const text = describeChain(c, undefined, NOW);
+    expect(text).toMatch(/^Proxy: +auto$/m);
+    // fw inherits the chain's; mon is SR-aware: no proxy.
+    expect(rows(text, 'Functions')).toEqual(['  NAME   TYPE       SR        PROXY   PLACEMENT', '  fw     firewall   unaware   auto    node fn1', '  mon    monitor    aware     -       selector srv6-sfc/role=vnf-host']);
+    // The instance's proxy is the controller's choice (from the status), `-` when not reported.
+    expect(rows(text, 'Instances')).toEqual([
+      '  FUNCTION   NODE   ID          STATE   PROXY     SID4         SID6         PACKETS                BYTES',
+      '  fw         fn1    web-fw-0    -       dynamic   fc00:3::d4   fc00:3::d6   12345678901234567890   -',
+      '  mon        fn2    web-mon-0   -       -         -            -            0                      -',
+    ]);
+  });
+
+  it("shows a function's own proxy over the chain's", () => {
+    const c = readyChain();
+    const [fw, mon] = c.spec.functions;
+    const text = describeChain({ ...c, spec: { ...c.spec, proxy: 'static', functions: [{ ...fw!, proxy: 'dynamic' }, { ...mon!, sr: 'unaware' }] } }, undefined, NOW);
+    expect(text).toMatch(/^Proxy: +static$/m);
+    expect(rows(text, 'Functions').slice(1)).toEqual(['  fw     firewall   unaware   dynamic   node fn1', '  mon    monitor    unaware   static    selector srv6-sfc/role=vnf-host']);
+  });
+});

@@ -13,11 +13,12 @@
  * a restarted agent finds the pins, and cleanup() finds everything from the kernel alone.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync, mkdirSync, rmdirSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Family } from '../../../common/ip.js';
 import { formatIPv6 } from '../../../common/ip.js';
+import { DEFAULT_BPFFS, removeBpfPins } from './pins.js';
 import {
   DYNAMIC_IIF_RULE_PRIORITY,
   MARK_RULE_PRIORITY,
@@ -138,9 +139,11 @@ export class DynamicProxyLoader {
   readonly returnHook: ReturnHook;
   /** True once this loader loaded the programs afresh: existing routes then point at stale programs. */
   private reloaded = false;
+  private readonly node: string;
 
   constructor(opts: DynamicProxyLoaderOptions) {
-    this.bpffs = opts.bpffs ?? '/sys/fs/bpf';
+    this.node = opts.node;
+    this.bpffs = opts.bpffs ?? DEFAULT_BPFFS;
     this.pins = pinLayout(this.bpffs, opts.node);
     this.object = opts.object;
     this.run = opts.run ?? localRunner;
@@ -306,12 +309,7 @@ export class DynamicProxyLoader {
       for (const t of new Set(routes.map((r) => Number(r.table)).filter(isDynamicProxyTable))) await this.run(['ip', `-${family}`, 'route', 'flush', 'table', String(t)]);
     }
     if (await this.hasMarkRule()) await this.run(markRule('del'));
-    rmSync(this.pins.dir, { recursive: true, force: true });
-    try {
-      if (readdirSync(this.pins.root).length === 0) rmdirSync(this.pins.root);
-    } catch {
-      // not there, or another node's pins remain
-    }
+    removeBpfPins(this.node, this.bpffs);
     this.reloaded = false;
   }
 

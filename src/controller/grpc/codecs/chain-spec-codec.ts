@@ -18,7 +18,7 @@ import type { Ingress as IngressMsg, Ingress__Output } from '../../../gen/srv6sf
 import type { Placement as PlacementMsg, Placement__Output } from '../../../gen/srv6sfc/v1/Placement.js';
 import type { TrafficMatch as MatchMsg, TrafficMatch__Output } from '../../../gen/srv6sfc/v1/TrafficMatch.js';
 import type { PortRange } from '../../../dataplane/seg6/rule.js';
-import type { ChainFunction, ChainSpec, Egress, Ingress, Placement, TrafficMatch } from '../../../model/chain.js';
+import type { ChainFunction, ChainSpec, Egress, Ingress, Placement, ProxyMode, TrafficMatch } from '../../../model/chain.js';
 import { L4_PROTOCOL } from '../../../common/grpc/l4-protocol.js';
 import { functionConfigFromProto, functionConfigToProto } from './function-config-codec.js';
 import { nodeIdFromName, nodeName } from './resource-name.js';
@@ -32,10 +32,8 @@ const DECAP = new EnumTable({ auto: 'DECAP_MODE_AUTO', dx: 'DECAP_MODE_DX', dt46
 
 const SR = new EnumTable({ aware: 'SR_MODE_AWARE', unaware: 'SR_MODE_UNAWARE' } as const satisfies Record<NonNullable<ChainFunction['sr']>, string>);
 
-const PROXY = new EnumTable({ static: 'PROXY_MODE_STATIC', dynamic: 'PROXY_MODE_DYNAMIC' } as const satisfies Record<
-  NonNullable<ChainSpec['proxy']>,
-  string
->);
+/** The chain's and each function's `proxy`: the same enum, `auto` included. */
+const PROXY = new EnumTable({ auto: 'PROXY_MODE_AUTO', static: 'PROXY_MODE_STATIC', dynamic: 'PROXY_MODE_DYNAMIC' } as const satisfies Record<ProxyMode, string>);
 
 const portsToProto = (ports: readonly PortRange[] | undefined): PortRangeMsg[] => (ports ?? []).map((p) => ({ start: p.start, end: p.end }));
 const portsFromProto = (ports: readonly PortRange__Output[]): PortRange[] => ports.map((p) => ({ start: p.start, end: p.end }));
@@ -108,30 +106,33 @@ function placementFromProto(r: ProtoReader, m: Placement__Output, path: string):
   };
 }
 
+export const proxyToProto = (p: ProxyMode | undefined): SpecMsg['proxy'] => (p ? PROXY.toProto(p) : 'PROXY_MODE_UNSPECIFIED');
+export const proxyFromProto = (r: ProtoReader, m: ChainSpec__Output['proxy'], path: string): ProxyMode | undefined => r.optionalEnum(path, m, PROXY.fromProto);
+
 export const functionToProto = (f: ChainFunction): FunctionMsg => ({
   name: f.name,
   sr: f.sr ? SR.toProto(f.sr) : 'SR_MODE_UNSPECIFIED',
   placement: f.placement ? placementToProto(f.placement) : null,
+  // Absent stays unspecified (not the chain's value): the function keeps following the chain's.
+  proxy: proxyToProto(f.proxy),
   ...functionConfigToProto(f),
 });
 
 export function functionFromProto(r: ProtoReader, m: ChainFunction__Output, path: string): ChainFunction {
   const name = r.required(`${path}.name`, m.name);
   const sr = r.optionalEnum(`${path}.sr`, m.sr, SR.fromProto);
+  const proxy = proxyFromProto(r, m.proxy, `${path}.proxy`);
   return {
     name,
     ...functionConfigFromProto(r, m, path),
     ...(sr ? { sr } : {}),
+    ...(proxy ? { proxy } : {}),
     ...(m.placement ? { placement: placementFromProto(r, m.placement, `${path}.placement`) } : {}),
   };
 }
 
 export const functionsFromProto = (r: ProtoReader, list: readonly ChainFunction__Output[], path: string): ChainFunction[] =>
   list.map((f, i) => functionFromProto(r, f, `${path}[${i}]`));
-
-export const proxyToProto = (p: ChainSpec['proxy']): SpecMsg['proxy'] => (p ? PROXY.toProto(p) : 'PROXY_MODE_UNSPECIFIED');
-export const proxyFromProto = (r: ProtoReader, m: ChainSpec__Output['proxy'], path: string): ChainSpec['proxy'] =>
-  r.optionalEnum(path, m, PROXY.fromProto);
 
 export const specToProto = (s: ChainSpec): SpecMsg => ({
   ingress: ingressToProto(s.ingress),

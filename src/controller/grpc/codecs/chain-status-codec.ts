@@ -1,14 +1,15 @@
 /**
  * ChainStatus ↔ srv6sfc.v1.ChainStatus: conditions, segment lists per family, and the instance
  * references. Generations are uint64 on the wire and checked ≤ 2^53 on the way in; the packet
- * counter is an exact bigint (proto3 `optional`: absent = never reported, distinct from 0).
+ * counter is an exact bigint (proto3 `optional`: absent = never reported, distinct from 0); an
+ * instance's proxy is the mode the controller chose, never AUTO.
  */
 import { EnumTable } from '../../../common/grpc/enum-table.js';
 import type { ProtoReader } from '../../../common/grpc/proto-reader.js';
 import type { ChainStatus as StatusMsg, ChainStatus__Output } from '../../../gen/srv6sfc/v1/ChainStatus.js';
 import type { Condition as ConditionMsg, Condition__Output } from '../../../gen/srv6sfc/v1/Condition.js';
 import type { InstanceRef as InstanceRefMsg, InstanceRef__Output } from '../../../gen/srv6sfc/v1/InstanceRef.js';
-import type { ChainStatus, Condition, ConditionType, InstanceRef } from '../../../model/chain.js';
+import type { ChainStatus, Condition, ConditionType, EffectiveProxyMode, InstanceRef } from '../../../model/chain.js';
 import { nodeIdFromName, nodeName } from './resource-name.js';
 import { segmentsFromProto, segmentsToProto, sidsFromProto, sidsToProto } from './sids-codec.js';
 import { timestampFromProto, timestampToProto } from './timestamp.js';
@@ -19,6 +20,9 @@ const CONDITION_STATUS = new EnumTable({ True: 'STATUS_TRUE', False: 'STATUS_FAL
   Condition['status'],
   string
 >);
+
+/** An instance's effective proxy: ChainSpec.ProxyMode without AUTO, which the controller always resolves. */
+const INSTANCE_PROXY = new EnumTable({ static: 'PROXY_MODE_STATIC', dynamic: 'PROXY_MODE_DYNAMIC' } as const satisfies Record<EffectiveProxyMode, string>);
 
 /** A status with nothing observed yet (what an absent status message decodes to). */
 export const EMPTY_STATUS: ChainStatus = { observedGeneration: 0, conditions: [], segments: {}, instances: [] };
@@ -50,15 +54,18 @@ export const instanceRefToProto = (i: InstanceRef): InstanceRefMsg => ({
   instanceId: i.id,
   sids: sidsToProto(i.sids),
   ...(i.packets !== undefined ? { packets: i.packets.toString() } : {}),
+  proxy: i.proxy ? INSTANCE_PROXY.toProto(i.proxy) : 'PROXY_MODE_UNSPECIFIED',
 });
 
 function instanceRefFromProto(r: ProtoReader, m: InstanceRef__Output, path: string): InstanceRef {
+  const proxy = r.optionalEnum(`${path}.proxy`, m.proxy, INSTANCE_PROXY.fromProto);
   return {
     function: r.required(`${path}.function`, m.function),
     node: nodeIdFromName(r, `${path}.node`, m.node) ?? '',
     id: r.required(`${path}.instance_id`, m.instanceId),
     sids: sidsFromProto(m.sids),
     ...(m.packets !== undefined ? { packets: r.bigint(`${path}.packets`, m.packets) } : {}),
+    ...(proxy ? { proxy } : {}),
   };
 }
 

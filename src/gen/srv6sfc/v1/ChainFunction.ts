@@ -2,6 +2,7 @@
 // Original file: proto/srv6sfc/v1/chain.proto
 
 import type { Placement as _srv6sfc_v1_Placement, Placement__Output as _srv6sfc_v1_Placement__Output } from '../../srv6sfc/v1/Placement.js';
+import type { _srv6sfc_v1_ChainSpec_ProxyMode, _srv6sfc_v1_ChainSpec_ProxyMode__Output } from '../../srv6sfc/v1/ChainSpec.js';
 import type { FirewallConfig as _srv6sfc_v1_FirewallConfig, FirewallConfig__Output as _srv6sfc_v1_FirewallConfig__Output } from '../../srv6sfc/v1/FirewallConfig.js';
 import type { NatConfig as _srv6sfc_v1_NatConfig, NatConfig__Output as _srv6sfc_v1_NatConfig__Output } from '../../srv6sfc/v1/NatConfig.js';
 import type { MonitorConfig as _srv6sfc_v1_MonitorConfig, MonitorConfig__Output as _srv6sfc_v1_MonitorConfig__Output } from '../../srv6sfc/v1/MonitorConfig.js';
@@ -29,6 +30,7 @@ export interface ChainFunction {
   'name'?: (string);
   'sr'?: (_srv6sfc_v1_ChainFunction_SrMode);
   'placement'?: (_srv6sfc_v1_Placement | null);
+  'proxy'?: (_srv6sfc_v1_ChainSpec_ProxyMode);
   'firewall'?: (_srv6sfc_v1_FirewallConfig | null);
   'nat'?: (_srv6sfc_v1_NatConfig | null);
   'monitor'?: (_srv6sfc_v1_MonitorConfig | null);
@@ -40,6 +42,7 @@ export interface ChainFunction__Output {
   'name': (string);
   'sr': (_srv6sfc_v1_ChainFunction_SrMode__Output);
   'placement': (_srv6sfc_v1_Placement__Output | null);
+  'proxy': (_srv6sfc_v1_ChainSpec_ProxyMode__Output);
   'firewall'?: (_srv6sfc_v1_FirewallConfig__Output | null);
   'nat'?: (_srv6sfc_v1_NatConfig__Output | null);
   'monitor'?: (_srv6sfc_v1_MonitorConfig__Output | null);

@@ -11,6 +11,7 @@ export const _srv6sfc_v1_ChainSpec_ProxyMode = {
   PROXY_MODE_UNSPECIFIED: 'PROXY_MODE_UNSPECIFIED',
   PROXY_MODE_STATIC: 'PROXY_MODE_STATIC',
   PROXY_MODE_DYNAMIC: 'PROXY_MODE_DYNAMIC',
+  PROXY_MODE_AUTO: 'PROXY_MODE_AUTO',
 } as const;
 
 export type _srv6sfc_v1_ChainSpec_ProxyMode =
@@ -20,6 +21,8 @@ export type _srv6sfc_v1_ChainSpec_ProxyMode =
   | 1
   | 'PROXY_MODE_DYNAMIC'
   | 2
+  | 'PROXY_MODE_AUTO'
+  | 3
 
 export type _srv6sfc_v1_ChainSpec_ProxyMode__Output = typeof _srv6sfc_v1_ChainSpec_ProxyMode[keyof typeof _srv6sfc_v1_ChainSpec_ProxyMode]
 

@@ -2,6 +2,7 @@
 // Original file: proto/srv6sfc/v1/chain.proto
 
 import type { InstanceSids as _srv6sfc_v1_InstanceSids, InstanceSids__Output as _srv6sfc_v1_InstanceSids__Output } from '../../srv6sfc/v1/InstanceSids.js';
+import type { _srv6sfc_v1_ChainSpec_ProxyMode, _srv6sfc_v1_ChainSpec_ProxyMode__Output } from '../../srv6sfc/v1/ChainSpec.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface InstanceRef {
@@ -10,6 +11,7 @@ export interface InstanceRef {
   'instanceId'?: (string);
   'sids'?: (_srv6sfc_v1_InstanceSids | null);
   'packets'?: (number | string | Long);
+  'proxy'?: (_srv6sfc_v1_ChainSpec_ProxyMode);
   '_packets'?: "packets";
 }
 
@@ -19,5 +21,6 @@ export interface InstanceRef__Output {
   'instanceId': (string);
   'sids': (_srv6sfc_v1_InstanceSids__Output | null);
   'packets'?: (string);
+  'proxy': (_srv6sfc_v1_ChainSpec_ProxyMode__Output);
   '_packets'?: "packets";
 }

@@ -32,6 +32,26 @@ describe('chain codec', () => {
     expect(m.createTime).toEqual({ seconds: '1735787045', nanos: 678_000_000 });
   });
 
+  it('carries the chain\'s and each function\'s proxy (AUTO included), and each instance\'s chosen one', () => {
+    const m = wire('Chain', chainToProto(FULL_CHAIN));
+    expect(m.spec!.proxy).toBe('PROXY_MODE_DYNAMIC');
+    // Absent stays unspecified on the wire: the function follows the chain's proxy.
+    expect(m.spec!.functions.map((f) => f.proxy)).toEqual(['PROXY_MODE_STATIC', 'PROXY_MODE_UNSPECIFIED', 'PROXY_MODE_AUTO', 'PROXY_MODE_DYNAMIC', 'PROXY_MODE_UNSPECIFIED']);
+    expect(m.status!.instances.map((i) => i.proxy)).toEqual(['PROXY_MODE_STATIC', 'PROXY_MODE_DYNAMIC', 'PROXY_MODE_UNSPECIFIED']);
+    const auto: Chain = { ...MINIMAL_CHAIN, spec: { ...MINIMAL_CHAIN.spec, proxy: 'auto' } };
+    expect(wire('Chain', chainToProto(auto)).spec!.proxy).toBe('PROXY_MODE_AUTO');
+    expect(roundTrip(auto).spec.proxy).toBe('auto');
+  });
+
+  it('refuses an unknown proxy on a function, and AUTO as an instance\'s chosen proxy', () => {
+    const m = wire('Chain', {
+      ...chainToProto(MINIMAL_CHAIN),
+      spec: { ...chainToProto(MINIMAL_CHAIN).spec, functions: [{ name: 'm', monitor: {}, proxy: 9 as never }] },
+      status: { instances: [{ function: 'm', node: 'nodes/host1', instanceId: 'a-m-0', proxy: 'PROXY_MODE_AUTO' }] },
+    });
+    expect(fieldsOf(() => chainFromProto(m))).toEqual(['chain.spec.functions[0].proxy', 'chain.status.instances[0].proxy']);
+  });
+
   it('puts each function type in its oneof member', () => {
     const fns = wire('Chain', chainToProto(FULL_CHAIN)).spec!.functions;
     expect(fns.map((f) => f.type)).toEqual(['firewall', 'nat', 'nat', 'monitor', 'responder']);

@@ -106,7 +106,7 @@ describe('ChainService errors: the chain rules of YAML documents', () => {
       spec: {
         ingress: { node: 'edge1', match: { destinations: ['10.2.0.0/24', 'fc00::/129'] } },
         egress: { node: 'nodes/edge2', decap: 7 as unknown as 'DECAP_MODE_DX' },
-        functions: [{ name: 'fw' }, { name: 'fw', monitor: {} }],
+        functions: [{ name: 'fw' }, { name: 'fw', monitor: {}, proxy: 7 as unknown as 'PROXY_MODE_AUTO' }],
       },
     };
     const e = await expectRpcError(create('Web', chain), 'INVALID_ARGUMENT', 'INVALID_ARGUMENT');
@@ -115,10 +115,14 @@ describe('ChainService errors: the chain rules of YAML documents', () => {
       'chain.spec.ingress.node',
       'chain.spec.egress.decap',
       'chain.spec.functions[0]',
+      'chain.spec.functions[1].proxy',
       'chain.spec.ingress.match.destinations[1]',
       'chain.spec.functions[1].name',
     ]);
     expect(e.violations.find((v) => v.field === 'chain.spec.ingress.node')!.description).toBe('must be nodes/{node}, got "edge1"');
+    expect(e.violations.find((v) => v.field === 'chain.spec.functions[1].proxy')!.description).toBe(
+      'unknown value 7 (one of PROXY_MODE_AUTO, PROXY_MODE_STATIC, PROXY_MODE_DYNAMIC)',
+    );
   });
 
   it('an empty function list is a chain without functions (proto3 cannot say "absent" otherwise)', async () => {

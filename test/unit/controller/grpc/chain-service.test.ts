@@ -41,10 +41,13 @@ describe('ChainService: create, get, update, delete', () => {
     expect(res.plan).toBeNull();
     const chain = chainFromProto(res.chain);
     expect(chain).toMatchObject({ name: 'web', labels: { app: 'web', tier: 'front' }, generation: 1 });
-    // As YAML documents are defaulted: decap auto, sr unaware, proxy static.
+    // As YAML documents are defaulted: decap auto, sr unaware, proxy auto; a function's proxy stays
+    // absent (it follows the chain's).
     expect(chain.spec.egress.decap).toBe('auto');
     expect(chain.spec.functions.map((f) => f.sr)).toEqual(['unaware', 'unaware']);
-    expect(chain.spec.proxy).toBe('static');
+    expect(chain.spec.proxy).toBe('auto');
+    expect(res.chain!.spec!.proxy).toBe('PROXY_MODE_AUTO');
+    expect(chain.spec.functions.map((f) => f.proxy)).toEqual([undefined, undefined]);
     expect(res.chain!.reconciling).toBe(true);
     expect(chainFromProto((await get('chains/web')).chain)).toEqual(chain);
     await expectRpcError(create('web'), 'ALREADY_EXISTS', 'CHAIN_ALREADY_EXISTS');
@@ -63,7 +66,7 @@ describe('ChainService: create, get, update, delete', () => {
     expect(proxy.spec!.functions).toEqual(first.spec!.functions);
     // Named and left at its zero value: back to the default.
     const reset = (await update({ chain: { name: 'chains/web', spec: {} }, updateMask: { paths: ['spec.proxy'] } })).chain!;
-    expect(reset.spec!.proxy).toBe('PROXY_MODE_STATIC');
+    expect(reset.spec!.proxy).toBe('PROXY_MODE_AUTO');
 
     const full = (await update({ chain: webChain({ name: 'chains/web', labels: {} }) })).chain!;
     expect(full.labels).toEqual({});
@@ -157,7 +160,7 @@ describe('ChainService: apply', () => {
     // The same labels and selector in another order, the defaults spelled out: the same chain.
     const same = webChain({ name: 'chains/web', labels: { tier: 'front', app: 'web' } });
     same.spec!.egress!.decap = 'DECAP_MODE_AUTO';
-    same.spec!.proxy = 'PROXY_MODE_STATIC';
+    same.spec!.proxy = 'PROXY_MODE_AUTO';
     const unchanged = await apply(same);
     expect(unchanged.outcome).toBe('OUTCOME_UNCHANGED');
     expect(unchanged.chain!.etag).toBe(created.chain!.etag);
@@ -165,6 +168,18 @@ describe('ChainService: apply', () => {
     const updated = await apply(webChain({ name: 'chains/web', labels: { app: 'web' } }));
     expect(updated.outcome).toBe('OUTCOME_UPDATED');
     expect(updated.chain!.generation).toBe('2');
+  });
+
+  it("a function's own proxy is stored as given; changing it is an update", async () => {
+    const chain = webChain({ name: 'chains/web' });
+    chain.spec!.functions![1]!.proxy = 'PROXY_MODE_STATIC';
+    const created = await apply(chain);
+    expect(created.chain!.spec!.functions.map((f) => f.proxy)).toEqual(['PROXY_MODE_UNSPECIFIED', 'PROXY_MODE_STATIC']);
+    expect(chainFromProto(created.chain).spec.functions[1]!.proxy).toBe('static');
+    chain.spec!.functions![1]!.proxy = 'PROXY_MODE_DYNAMIC';
+    const updated = await apply(chain);
+    expect(updated.outcome).toBe('OUTCOME_UPDATED');
+    expect(updated.chain!.spec!.functions[1]!.proxy).toBe('PROXY_MODE_DYNAMIC');
   });
 
   it('a protocol number with a name is stored as the name, as in documents', async () => {

@@ -23,9 +23,13 @@ export const FEATURES: FeatureReport = {
   nexthopObjects: ok,
   vrf: no('no VRF support in this kernel (EOPNOTSUPP)'),
   lwtBpf: ok,
-  bpfProxy: ok,
+  // Most planning tests are about the static proxy; BPF_FEATURES nodes get the dynamic one.
+  bpfProxy: no('not probed'),
   tunnelSource: ok,
 };
+
+/** A node that can run the dynamic (eBPF) proxy: `auto` functions there become dynamic. */
+export const BPF_FEATURES: FeatureReport = { ...FEATURES, bpfProxy: ok };
 
 export const VRF_FEATURES: FeatureReport = { ...FEATURES, vrf: ok, seg6local: { ...FEATURES.seg6local, 'End.DT46': ok, 'End.DT4': ok } };
 

@@ -76,13 +76,12 @@ describe('intents for a 3-node chain', () => {
       chain: 'web',
       ingress: { node: 'edge1', chainId: 1 },
       egress: { node: 'edge2', decap: 'dx', sids: { 4: 'fc00:3:0:1::' } },
-      proxy: 'static',
       families: [4],
       segments: { ipv4: ['fc00:2:0:1::'] },
       path: { ipv4: ['fc00:2:0:1::', 'fc00:2:0:2::', 'fc00:3:0:1::'] },
       instances: [
-        { function: 'fw', node: 'fn1', id: 'web-fw', sids: { dx4: 'fc00:2:0:1::' }, slot: 0, sticky: false },
-        { function: 'mon', node: 'fn1', id: 'web-mon', sids: { dx4: 'fc00:2:0:2::' }, slot: 1, sticky: false },
+        { function: 'fw', node: 'fn1', id: 'web-fw', sids: { dx4: 'fc00:2:0:1::' }, slot: 0, sticky: false, proxy: 'static' },
+        { function: 'mon', node: 'fn1', id: 'web-mon', sids: { dx4: 'fc00:2:0:2::' }, slot: 1, sticky: false, proxy: 'static' },
       ],
       retired: [],
     });
@@ -199,10 +198,13 @@ describe('chains that cannot be planned', () => {
     expect(out.chains.x).toMatchObject({ ok: false, failure: { reason, field } });
   });
 
-  it('a dynamic-proxy chain names the node without lwt BPF when there is one', () => {
-    const nodes = NODES.map((n) => (n.name === 'fn1' ? { ...n, features: { ...n.features, lwtBpf: { ok: false as const, reason: 'EOPNOTSUPP' } } } : n));
+  it('a dynamic-proxy chain names the node without bpf-proxy', () => {
+    const nodes = NODES.map((n) => (n.name === 'fn1' ? { ...n, features: { ...n.features, bpfProxy: { ok: false as const, reason: 'build/bpf/sr_proxy.o is missing' } } } : n));
     const out = plan({ chains: [chain('x', [fn('f')], { proxy: 'dynamic' })], nodes });
-    expect(out.chains.x).toMatchObject({ ok: false, failure: { message: 'proxy: dynamic is not available: node fn1 has no lwt BPF (EOPNOTSUPP); use proxy: static' } });
+    expect(out.chains.x).toMatchObject({
+      ok: false,
+      failure: { message: 'function f: proxy dynamic cannot serve it: node fn1 has no bpf-proxy (build/bpf/sr_proxy.o is missing); use proxy: static or auto' },
+    });
   });
 
   it('the established chain keeps a classifier a newcomer also claims', () => {

@@ -1,31 +1,47 @@
 import { describe, expect, it } from 'vitest';
-import { dynamicProxyList, staticProxyLists, travelPath } from '../../../../src/controller/planning/segments.js';
+import { proxyLists, travelPath } from '../../../../src/controller/planning/segments.js';
 import { plan } from '../../../../src/controller/planning/plan.js';
 import { chain, edge, fn, node } from './fixtures.js';
 
 const egress = { 4: 'fc00:9:0:1::', 6: 'fc00:9:0:2::' };
 const f = (i: number) => ({ 4: `fc00:${i}:0:1::`, 6: `fc00:${i}:0:2::` });
 
+const S = 'static' as const;
+const D = 'dynamic' as const;
+
 describe('segment lists (pure)', () => {
-  it('0 functions: the egress decap SID alone, static or dynamic', () => {
-    expect(staticProxyLists([], egress, 4)).toEqual({ ingress: ['fc00:9:0:1::'], continuations: [] });
-    expect(dynamicProxyList([], egress, 6)).toEqual(['fc00:9:0:2::']);
+  it('0 functions: the egress decap SID alone', () => {
+    expect(proxyLists([], egress, 4, [])).toEqual({ ingress: ['fc00:9:0:1::'], continuations: [] });
+    expect(proxyLists([], egress, 6, [])).toEqual({ ingress: ['fc00:9:0:2::'], continuations: [] });
   });
 
   it('1 function, static: the ingress ends at the function, its proxy continues to the egress', () => {
-    expect(staticProxyLists([f(1)], egress, 4)).toEqual({ ingress: ['fc00:1:0:1::'], continuations: [['fc00:9:0:1::']] });
+    expect(proxyLists([f(1)], egress, 4, [S])).toEqual({ ingress: ['fc00:1:0:1::'], continuations: [['fc00:9:0:1::']] });
   });
 
   it('3 functions, static: each proxy pushes the next hop; the IPv6 list uses the dx6 SIDs', () => {
-    expect(staticProxyLists([f(1), f(2), f(3)], egress, 6)).toEqual({
+    expect(proxyLists([f(1), f(2), f(3)], egress, 6, [S, S, S])).toEqual({
       ingress: ['fc00:1:0:2::'],
       continuations: [['fc00:2:0:2::'], ['fc00:3:0:2::'], ['fc00:9:0:2::']],
     });
   });
 
-  it('3 functions, dynamic: the ingress pushes the whole path', () => {
-    expect(dynamicProxyList([f(1), f(2), f(3)], egress, 4)).toEqual(['fc00:1:0:1::', 'fc00:2:0:1::', 'fc00:3:0:1::', 'fc00:9:0:1::']);
+  it('3 functions, dynamic: the ingress pushes the whole path; no continuation anywhere', () => {
+    expect(proxyLists([f(1), f(2), f(3)], egress, 4, [D, D, D])).toEqual({
+      ingress: ['fc00:1:0:1::', 'fc00:2:0:1::', 'fc00:3:0:1::', 'fc00:9:0:1::'],
+      continuations: [undefined, undefined, undefined],
+    });
     expect(travelPath([f(1)], egress, 4)).toEqual(['fc00:1:0:1::', 'fc00:9:0:1::']);
+  });
+
+  it('mixed: every list ends at the next static function or the egress', () => {
+    // d s d d s d → ingress [1, 2]; 2 pushes [3, 4, 5]; 5 pushes [6, egress]
+    expect(proxyLists([f(1), f(2), f(3), f(4), f(5), f(6)], egress, 4, [D, S, D, D, S, D])).toEqual({
+      ingress: ['fc00:1:0:1::', 'fc00:2:0:1::'],
+      continuations: [undefined, ['fc00:3:0:1::', 'fc00:4:0:1::', 'fc00:5:0:1::'], undefined, undefined, ['fc00:6:0:1::', 'fc00:9:0:1::'], undefined],
+    });
+    // s d → ingress [1]; 1 pushes [2, egress]
+    expect(proxyLists([f(1), f(2)], egress, 4, [S, D])).toEqual({ ingress: ['fc00:1:0:1::'], continuations: [['fc00:2:0:1::', 'fc00:9:0:1::'], undefined] });
   });
 });
 

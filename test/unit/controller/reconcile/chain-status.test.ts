@@ -12,11 +12,10 @@ const PLAN: ChainPlan = {
   chain: 'web',
   ingress: { node: 'edge1', chainId: 1 },
   egress: { node: 'edge2', decap: 'dx', sids: { 4: 'fc00:2:0:1::' } },
-  proxy: 'static',
   families: [4],
   segments: { ipv4: ['fc00:a:0:1::'] },
   path: { ipv4: ['fc00:a:0:1::', 'fc00:2:0:1::'] },
-  instances: [{ function: 'fw', node: 'fn1', id: 'web-fw', sids: { dx4: 'fc00:a:0:1::' }, slot: 0, sticky: false }],
+  instances: [{ function: 'fw', node: 'fn1', id: 'web-fw', sids: { dx4: 'fc00:a:0:1::' }, slot: 0, sticky: false, proxy: 'static' }],
   retired: [],
 };
 const INTENTS: Record<string, NodeIntent> = {
@@ -49,7 +48,7 @@ describe('chain status', () => {
     expect(summary(s)).toEqual({ Placed: 'True/Placed', InstancesReady: 'True/InstancesRunning', Programmed: 'True/Programmed', Ready: 'True/Ready' });
     expect(s.observedGeneration).toBe(2);
     expect(s.segments).toEqual({ ipv4: ['fc00:a:0:1::'] });
-    expect(s.instances).toEqual([{ function: 'fw', node: 'fn1', id: 'web-fw', sids: { dx4: 'fc00:a:0:1::' } }]);
+    expect(s.instances).toEqual([{ function: 'fw', node: 'fn1', id: 'web-fw', sids: { dx4: 'fc00:a:0:1::' }, proxy: 'static' }]);
     expect(needsRetry(s)).toBe(false);
   });
 

@@ -158,11 +158,11 @@ describe('converge: a reorder over two function nodes', () => {
     B: { generation: 2, instances: [inst('b', 0), inst('d', 1)], proxies: [px('b', S.a), px('d', S.c)] },
     eg: decap,
   };
-  const order = (['d', 'c', 'b', 'a'] as const).map((f) => ({ function: f, node: f === 'a' || f === 'c' ? 'A' : 'B', id: `web-${f}`, sids: { dx4: S[f] }, slot: 0, sticky: true }));
+  const order = (['d', 'c', 'b', 'a'] as const).map((f) => ({ function: f, node: f === 'a' || f === 'c' ? 'A' : 'B', id: `web-${f}`, sids: { dx4: S[f] }, slot: 0, sticky: true, proxy: 'static' as const }));
   const outcomes: Record<string, ChainOutcome> = {
     web: {
       ok: true,
-      plan: { chain: 'web', ingress: { node: 'ing', chainId: 1 }, egress: { node: 'eg', decap: 'dx', sids: { 4: S.E } }, proxy: 'static', families: [4], segments: { ipv4: [S.d] }, path: { ipv4: [S.d, S.c, S.b, S.a, S.E] }, instances: order, retired: [] },
+      plan: { chain: 'web', ingress: { node: 'ing', chainId: 1 }, egress: { node: 'eg', decap: 'dx', sids: { 4: S.E } }, families: [4], segments: { ipv4: [S.d] }, path: { ipv4: [S.d, S.c, S.b, S.a, S.E] }, instances: order, retired: [] },
     },
   };
   const book = () => {
