@@ -26,4 +26,10 @@ if [ -n "$left" ]; then
   echo "test: namespaces left behind: $left" >&2
   status=1
 fi
+# Leftover BPF pins of the dynamic proxy (one directory per agent scope) are leaked state too.
+pins=$(ls /sys/fs/bpf/sfc 2>/dev/null || true)
+if [ -n "$pins" ]; then
+  echo "test: BPF pins left behind under /sys/fs/bpf/sfc: $pins" >&2
+  status=1
+fi
 exit $status

@@ -9,9 +9,13 @@
  *   routed (`iif`, priority 4100) into a table `default encap seg6 mode encap.red segs <rest>`,
  *   as the agent's static proxy does (docs/agent.md). The instances keep their offloads.
  * - dynamic: the edge holds the full list; the proxy caches and restores the header (no per-chain
- *   state on fnhost), return hook `lwt`: the instances' transmit legs have TSO/GSO off (required,
- *   docs/dynamic-proxy.md).
- * - dynamic-tc: the same with the `tc` return hook (GSO kept, offloads on).
+ *   state on fnhost), return hook `tc` (GSO kept, offloads on): what the agent runs.
+ * - dynamic-lwt: the same with the `lwt` return hook: the instances' transmit legs have TSO/GSO
+ *   off (required, docs/dynamic-proxy.md). Kept for comparison.
+ *
+ * Then `reconfig-nonedge-ops-<mode>` (proxy-reconfig.ts): in a lab with the real controller and
+ * agents, the kernel operations of function hosts whose instances did not change, over insert,
+ * reorder and remove; goal 0 for dynamic.
  *
  * Metrics (one JSON line each, DESIGN.md §6): `throughput-<k>fn-<mode>` (iperf3, one TCP flow,
  * Gbit/s, median of BENCH_REPS runs of BENCH_SECONDS) and `rtt-<k>fn-<mode>` (ping, median over
@@ -20,7 +24,6 @@
  * and SIGINT/SIGTERM.
  */
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { transmitLegOffloadsOff } from '../../src/agent/proxy/dynamic/commands.js';
 import { DynamicProxyLoader, netnsRunner } from '../../src/agent/proxy/dynamic/loader.js';
 import { ENCAPSULATED_RULE_PRIORITY, PROXY_IIF_RULE_PRIORITY, proxyTable } from '../../src/agent/plan/ids.js';
@@ -28,12 +31,14 @@ import { type InstanceLegs, LEG_SPACE, instanceLegs } from '../../src/agent/plan
 import { createNamespace, deleteNamespace, enableSrv6, ipn, nsExec, vethPair } from '../../src/lab/netns.js';
 import { ping } from '../../src/lab/ping.js';
 import { emitter, log, runBench } from './bench-main.js';
+import { benchReconfigOps, destroyReconfigLabNow } from './proxy-reconfig.js';
+import { removeBpfPins } from '../../src/agent/proxy/dynamic/pins.js';
 import { runChild } from './bench-netns.js';
 
 const emit = emitter('proxy');
 const reps = Number(process.env.BENCH_REPS ?? 3);
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-const MODES = ['static', 'dynamic', 'dynamic-tc'] as const;
+const MODES = ['static', 'dynamic-lwt', 'dynamic'] as const;
 type Mode = (typeof MODES)[number];
 
 const made: string[] = [];
@@ -50,7 +55,7 @@ function makeNs(role: string): string {
 
 function cleanup(): void {
   for (const ns of made.splice(0)) deleteNamespace(ns);
-  rmSync(`/sys/fs/bpf/sfc/${pinNode}`, { recursive: true, force: true });
+  removeBpfPins(pinNode);
 }
 
 interface Fn {
@@ -111,9 +116,9 @@ function build(): Record<string, string> {
 
 /**
  * Edge list and fnhost's static continuation tables for the first k functions in `mode`.
- * `offloads`: the instances' transmit legs keep TSO/GSO (default: on for static, off for dynamic).
+ * `offloads`: the instances' transmit legs keep TSO/GSO (default: off for dynamic-lwt only).
  */
-function configure(ns: Record<string, string>, k: number, mode: Mode, offloads = mode !== 'dynamic'): void {
+function configure(ns: Record<string, string>, k: number, mode: Mode, offloads = mode !== 'dynamic-lwt'): void {
   const fns = FNS.slice(0, k);
   const host = ns.fnhost!;
   for (const f of FNS) {
@@ -190,7 +195,7 @@ async function main(): Promise<void> {
   const results = new Map<string, { gbps: number; us: number }>();
   for (const mode of MODES) {
     // The return hook of the dynamic modes: re-adding the legs through a loader switches them.
-    const hook = new DynamicProxyLoader({ node: pinNode, run: netnsRunner(ns.fnhost!), returnHook: mode === 'dynamic-tc' ? 'tc' : 'lwt' });
+    const hook = new DynamicProxyLoader({ node: pinNode, run: netnsRunner(ns.fnhost!), returnHook: mode === 'dynamic' ? 'tc' : 'lwt' });
     await hook.load();
     for (const f of FNS) await hook.addLeg({ id: f.slot, returnDev: f.legs.out!.hostDev });
     for (const k of [0, 1, 2]) {
@@ -234,12 +239,24 @@ async function main(): Promise<void> {
   }
 }
 
+const GROUPS = ['throughput', 'reconfig'] as const;
+const only = (process.env.BENCH_ONLY ?? GROUPS.join(',')).split(',');
+
 process.on('exit', cleanup);
-runBench(async () => {
-  try {
-    await main();
-  } finally {
-    await proxy?.cleanup().catch((e: unknown) => log(`proxy: cleanup: ${String(e)}`));
+runBench(
+  async () => {
+    if (only.includes('throughput')) {
+      try {
+        await main();
+      } finally {
+        await proxy?.cleanup().catch((e: unknown) => log(`proxy: cleanup: ${String(e)}`));
+        cleanup();
+      }
+    }
+    if (only.includes('reconfig')) await benchReconfigOps(emit);
+  },
+  () => {
     cleanup();
-  }
-}, cleanup);
+    destroyReconfigLabNow();
+  },
+);

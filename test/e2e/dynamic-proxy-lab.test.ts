@@ -58,7 +58,7 @@ afterAll(async () => {
   await lab?.destroy();
   rmSync(dir, { recursive: true, force: true });
   expect(listNamespaces(`sfc-${LAB}-`)).toEqual([]);
-  for (const n of ROLE_NODES) expect(listNamespaces(instanceNamespacePrefix(n))).toEqual([]);
+  for (const n of ROLE_NODES) expect(listNamespaces(instanceNamespacePrefix(LAB, n))).toEqual([]);
 }, 60_000);
 
 describe('dynamic SR proxy in the lab', () => {
