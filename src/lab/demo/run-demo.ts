@@ -99,7 +99,7 @@ async function tour(lab: LabSession, spec: ChainSpec, o: DemoOptions, step: (n: 
   let chain = await lab.apply({ name: 'demo', labels: { app: 'demo' }, spec });
   const applyReadyMs = performance.now() - t0;
   log(`  Ready in ${applyReadyMs.toFixed(0)} ms`);
-  for (const i of chain.status.instances) log(`  ${i.function.padEnd(9)} on ${i.node}: instance ${i.id}, SID ${i.sids.dx4 ?? i.sids.dx6}`);
+  for (const i of chain.status.instances) log(`  ${i.function.padEnd(9)} on ${i.node}: instance ${i.id}, SID ${i.sids.dx4 ?? i.sids.dx6}, ${i.proxy ?? 'static'} proxy`);
   log(`  ${spec.ingress.node} pushes [${(chain.status.segments.ipv4 ?? []).join(', ')}] (one nexthop object)`);
 
   step(3, `Traffic: client ${client.endpointIpv4} → server ${server.endpointIpv4}`);
