@@ -12,7 +12,7 @@ import type { InstanceSpec, NodeIntent, ProxySpec } from '../../../src/agent/int
 import { type DynamicProxyPlan, planNode } from '../../../src/agent/plan/plan-node.js';
 import { AgentDynamicProxy, type DynamicProxyPort, inboundInterfaces, probeBpfProxy } from '../../../src/agent/proxy/dynamic/agent-proxy.js';
 import { MAPS } from '../../../src/agent/proxy/dynamic/layout.js';
-import { DynamicProxyLoader } from '../../../src/agent/proxy/dynamic/loader.js';
+import { DynamicProxyLoader, splitJsonValues } from '../../../src/agent/proxy/dynamic/loader.js';
 import { FakeEdgeFirewall } from '../../../src/agent/reconcile/edge-firewall.js';
 import { MemoryIntentStore } from '../../../src/agent/reconcile/intent-store.js';
 import { Reconciler } from '../../../src/agent/reconcile/reconciler.js';
@@ -205,13 +205,37 @@ describe('AgentDynamicProxy (against a model of bpftool, tc and ip)', () => {
     expect(total((await p.converge(plan(onlyFw), links(), false)).ops)).toBe(0);
   });
 
-  it('the last dynamic item gone: everything removed, pins included', async () => {
+  it('the last dynamic item gone: its legs and SIDs go, the programs stay for the next chain; cleanup removes everything', async () => {
     const p = proxy();
     await p.converge(plan(), links(), false);
     const r = await p.converge({ legs: [] }, links(), false);
     expect(r.ops.deleted).toBeGreaterThan(0);
+    expect(p.loader.pinned()).toBe(true);
+    expect(await p.loader.sids()).toEqual(new Map());
+    expect(await p.loader.legEntries()).toEqual(new Map());
+    // Only the inbound filters are left; an unchanged empty plan changes nothing.
+    expect([...kernel.filters.values()].flat().every((f) => f.name === 'sfc_proxy_in')).toBe(true);
+    expect(total((await p.converge({ legs: [] }, links(), false)).ops)).toBe(0);
+    await p.cleanup();
     expect(p.loader.pinned()).toBe(false);
     expect([...kernel.filters.values()].flat()).toEqual([]);
+  });
+
+  it('wires many legs and SIDs in one batch per tool, not one process each', async () => {
+    const p = proxy();
+    await p.converge(plan(), links(), false);
+    expect(kernel.batches.filter((b) => b.startsWith('bpftool batch')).length).toBeLessThanOrEqual(2); // legs + stats, SIDs
+    expect(kernel.batches.filter((b) => b.startsWith('tc -batch')).length).toBe(1); // clsact + filters of every leg
+    expect(kernel.log.filter((l) => l.startsWith('bpftool map update')).length).toBeGreaterThan(0); // the lines, run through the model
+    // Removing them all: one tc batch (clsact off the legs), one dump batch, one delete batch per kind.
+    kernel.batches.length = 0;
+    await p.converge({ legs: [] }, links(), false);
+    expect(kernel.batches.length).toBeLessThanOrEqual(5);
+    expect(await p.loader.sids()).toEqual(new Map());
+  });
+
+  it('splits what `tc -j -batch` prints into one value per command', () => {
+    expect(splitJsonValues('[]\n[{"a":"]["}]\n[]\n')).toEqual([[], [{ a: '][' }], []]);
   });
 
   it('probes the feature with a scratch load and leaves no pins; a failed load says why', async () => {

@@ -2,7 +2,7 @@
  * Just enough of bpftool, tc and ip (their behaviour and JSON) for the dynamic proxy's loader and
  * the agent's use of it, in memory. Shared by the loader's and the agent proxy's unit tests.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommandFailed, type CommandRunner } from '../../../src/agent/proxy/dynamic/loader.js';
 import { MAPS, PROGRAMS } from '../../../src/agent/proxy/dynamic/layout.js';
@@ -32,6 +32,8 @@ export class FakeKernel {
   rules: Rule[] = [];
   routes: Route[] = [];
   readonly maps = new Map<string, Map<string, string>>();
+  /** The batch commands run (`bpftool batch file ...`, `tc -batch ...`). */
+  readonly batches: string[] = [];
 
   readonly run: CommandRunner = async (argv) => {
     const a = [...argv];
@@ -41,6 +43,29 @@ export class FakeKernel {
     };
     if (!line.includes(' -j ') && !line.startsWith('bpftool -j') && !line.includes('show')) this.log.push(line);
     if (a[0] === 'mount') return '';
+    // Batches: every line through this model, in order; the first failure stops the batch (as the
+    // tools do). `tc -j -batch` prints what each line printed, one after the other.
+    const batchAt = a[0] === 'bpftool' ? a.indexOf('batch') : a.indexOf('-batch');
+    if (batchAt > 0) {
+      this.batches.push(line);
+      const json = a.includes('-j');
+      const force = a.includes('-force');
+      const results: { command: string[]; output: unknown }[] = [];
+      let out = '';
+      for (const l of readFileSync(a[a[0] === 'bpftool' ? batchAt + 2 : batchAt + 1]!, 'utf8').split('\n').filter((x) => x.trim() !== '')) {
+        const words = l.trim().split(/\s+/);
+        let text: string;
+        try {
+          text = await this.run([a[0]!, ...(json ? ['-j'] : []), ...words]);
+        } catch (e) {
+          if (force) continue;
+          throw e;
+        }
+        if (a[0] === 'bpftool' && json) results.push({ command: words, output: text ? (JSON.parse(text) as unknown) : null });
+        else out += json ? `${text}\n` : text;
+      }
+      return a[0] === 'bpftool' && json ? JSON.stringify(results) : out;
+    }
     if (a[0] === 'bpftool' && a[1] === 'prog' && a[2] === 'loadall') {
       mkdirSync(a[4]!, { recursive: true });
       mkdirSync(a[6]!, { recursive: true });
@@ -73,12 +98,14 @@ export class FakeKernel {
     if (a[0] === 'tc') {
       if (line === 'tc -j qdisc show') return JSON.stringify([...this.qdiscs].map(([dev, kind]) => ({ kind, dev })));
       if (a[1] === '-j' && a[2] === 'qdisc') return JSON.stringify(this.qdiscs.has(a[5]!) ? [{ kind: 'clsact' }] : []);
-      if (a[1] === 'qdisc' && a[2] === 'add') {
+      if (a[1] === 'qdisc' && (a[2] === 'add' || a[2] === 'replace')) {
+        if (a[2] === 'add' && this.qdiscs.has(a[4]!)) fail('Error: Exclusivity flag on, cannot modify.');
         this.qdiscs.set(a[4]!, 'clsact');
         return '';
       }
       if (a[1] === 'qdisc' && a[2] === 'del') {
-        this.qdiscs.delete(a[4]!);
+        if (!this.qdiscs.delete(a[4]!)) fail('Error: Cannot delete qdisc with handle of zero.');
+        if (this.filters.has(a[4]!)) this.filters.set(a[4]!, []); // the filters go with clsact
         return '';
       }
       if (a[1] === '-j' && a[2] === 'filter') {

@@ -13,11 +13,13 @@
  * a restarted agent finds the pins, and cleanup() finds everything from the kernel alone.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Family } from '../../../common/ip.js';
 import { formatIPv6 } from '../../../common/ip.js';
+import { logger } from '../../../common/logger.js';
 import { DEFAULT_BPFFS, removeBpfPins } from './pins.js';
 import {
   DYNAMIC_IIF_RULE_PRIORITY,
@@ -73,9 +75,14 @@ function toolEnv(): NodeJS.ProcessEnv {
   return { ...process.env, PATH: parts.join(':'), LC_ALL: 'C' };
 }
 
+const log = logger('agent.dynamic-proxy');
+
 function exec(argv: readonly string[]): Promise<string> {
+  const t0 = performance.now();
   return new Promise((resolvePromise, reject) => {
     execFile(argv[0]!, argv.slice(1), { env: toolEnv(), maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      // Each command is a child process: what they cost is worth seeing (SFC_LOG_LEVEL=debug).
+      log.debug('command', { argv: argv.slice(0, 6).join(' '), ms: Math.round(performance.now() - t0) });
       if (err) reject(new CommandFailed(argv, String(stderr), (err as NodeJS.ErrnoException).code, String(stdout)));
       else resolvePromise(String(stdout));
     });
@@ -126,6 +133,41 @@ export interface ProxyLeg {
 }
 
 const FAMILIES = [4, 6] as const;
+
+type TcFilter = { pref?: number; options?: { handle?: string; prog?: { name?: string } } };
+
+/** Whether a `tc -j filter show` list holds our filter (pref and handle ours) running one of programs. */
+const isOurFilter = (filters: readonly TcFilter[], programs: readonly string[]): boolean =>
+  filters.some((f) => f.pref === TC_PREF && Number(f.options?.handle) === TC_HANDLE && programs.includes(f.options?.prog?.name ?? ''));
+
+/** `map delete pinned PIN key hex ..` (bpftool's arguments, without the program name). */
+const mapDeleteArgs = (pin: string, key: Buffer): string[] => ['map', 'delete', 'pinned', pin, 'key', ...hexArgs(key)];
+
+/** `map update pinned PIN key hex .. value hex ..` (bpftool's arguments, without the program name). */
+const mapUpdateArgs = (pin: string, key: Buffer, value: Buffer): string[] => ['map', 'update', 'pinned', pin, 'key', ...hexArgs(key), 'value', ...hexArgs(value)];
+
+/** Consecutive JSON values (what `tc -j -batch` prints: one array per command) parsed in order. */
+export function splitJsonValues(text: string): unknown[] {
+  const out: unknown[] = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') inString = true;
+    else if (c === '[' || c === '{') {
+      if (depth++ === 0) start = i;
+    } else if (c === ']' || c === '}') {
+      if (--depth === 0) out.push(JSON.parse(text.slice(start, i + 1)));
+    }
+  }
+  return out;
+}
 
 /** bpftool's "no such key" (as text on stderr; with -j, only `null` on stdout). */
 const isMissing = (e: unknown): boolean =>
@@ -194,13 +236,13 @@ export class DynamicProxyLoader {
   /** Whether dev's ingress holds our filter (pref and handle ours) with `program` (default sfc_proxy_in). */
   async attachedTo(dev: string, program: string = PROGRAMS.inbound): Promise<boolean> {
     const ours = program === 'any' ? [PROGRAMS.inbound, PROGRAMS.returnTc] : [program];
-    let filters: { pref?: number; options?: { handle?: string; prog?: { name?: string } } }[];
+    let filters: TcFilter[];
     try {
-      filters = JSON.parse(await this.run(['tc', '-j', 'filter', 'show', 'dev', dev, 'ingress'])) as typeof filters;
+      filters = JSON.parse(await this.run(['tc', '-j', 'filter', 'show', 'dev', dev, 'ingress'])) as TcFilter[];
     } catch {
       return false; // no clsact, or no such device
     }
-    return filters.some((f) => f.pref === TC_PREF && Number(f.options?.handle) === TC_HANDLE && ours.includes(f.options?.prog?.name ?? ''));
+    return isOurFilter(filters, ours);
   }
 
   /**
@@ -231,6 +273,104 @@ export class DynamicProxyLoader {
     }
     for (const family of FAMILIES) {
       if (!(await this.hasLegRule(family, leg.returnDev, table))) await this.run(legRule('add', family, leg.returnDev, table));
+    }
+  }
+
+  /**
+   * Wires many return legs of the `tc` hook in two processes (what an apply that spawns instances
+   * needs; one child process per step cost ~100 ms per instance): one `bpftool batch` writes every
+   * sfc_legs entry and a zeroed stats entry, one `tc -batch` makes clsact and the return filter on
+   * every leg (`qdisc replace` is idempotent for clsact, `filter replace` re-attaches). The caller
+   * gives the ifindexes (it listed the links) and knows the legs carry nothing of the lwt hook.
+   */
+  async addTcLegs(legs: readonly (ProxyLeg & { readonly ifindex: number })[]): Promise<void> {
+    if (legs.length === 0) return;
+    if (this.returnHook !== 'tc') throw new Error('addTcLegs: the loader uses the lwt return hook');
+    await this.batch(
+      'bpftool',
+      legs.flatMap((l) => [mapUpdateArgs(this.pins.maps.legs, u32Key(l.ifindex), legValue(l.id)), mapUpdateArgs(this.pins.maps.stats, u32Key(l.id), zeroStats())]),
+    );
+    await this.batch(
+      'tc',
+      legs.flatMap((l) => [['qdisc', 'replace', 'dev', l.returnDev, 'clsact'], tcFilterReplace(l.returnDev, this.pins.programs.returnTc).slice(1)]),
+    );
+  }
+
+  /**
+   * Unwires many return legs of the `tc` hook: clsact (and so the return filter) off each leg in
+   * one `tc -force -batch` (a leg whose device is gone has nothing left there), then the legs'
+   * sfc_legs, stats and cache entries that exist (one dump batch) deleted in one `bpftool batch`.
+   */
+  async removeTcLegs(legs: readonly ProxyLeg[]): Promise<void> {
+    if (legs.length === 0) return;
+    await this.batch('tc', legs.map((l) => ['qdisc', 'del', 'dev', l.returnDev, 'clsact']), { force: true }).catch(() => undefined);
+    if (!this.pinned()) return;
+    const ids = new Set(legs.map((l) => l.id));
+    const [legEntries, stats, cache] = await this.dumpMaps([this.pins.maps.legs, this.pins.maps.stats, this.pins.maps.cache]);
+    const lines = [
+      ...legEntries!.filter((e) => ids.has(e.values[0]!.readUInt32LE(0))).map((e) => mapDeleteArgs(this.pins.maps.legs, e.key)),
+      ...stats!.filter((e) => ids.has(e.key.readUInt32LE(0))).map((e) => mapDeleteArgs(this.pins.maps.stats, e.key)),
+      ...cache!.filter((e) => ids.has(e.key.readUInt32LE(0))).map((e) => mapDeleteArgs(this.pins.maps.cache, e.key)),
+    ];
+    await this.batch('bpftool', lines);
+  }
+
+  /** Stops proxying many SIDs in one `bpftool batch`; each must be in sfc_sids (a batch stops at a missing key). */
+  async removeSids(sids: readonly string[]): Promise<void> {
+    await this.batch(
+      'bpftool',
+      sids.map((sid) => mapDeleteArgs(this.pins.maps.sids, sidKey(sid))),
+    );
+  }
+
+  /** Several maps dumped by one `bpftool -j batch` (its JSON: one {command, output} per line). */
+  private async dumpMaps(pins: readonly string[]): Promise<ReturnType<typeof parseMapDump>[]> {
+    const out = JSON.parse(await this.batch('bpftool', pins.map((p) => ['map', 'dump', 'pinned', p]), { json: true })) as { output?: unknown }[];
+    return pins.map((_, i) => parseMapDump(JSON.stringify(out[i]?.output ?? [])));
+  }
+
+  /** Proxies many SIDs in one `bpftool batch` (see addSid). */
+  async addSids(entries: readonly { readonly sid: string; readonly leg: number }[]): Promise<void> {
+    await this.batch(
+      'bpftool',
+      entries.map((e) => mapUpdateArgs(this.pins.maps.sids, sidKey(e.sid), legValue(e.leg))),
+    );
+  }
+
+  /**
+   * Which of devs hold our filter with `program` (attachedTo for many, in one `tc -j -batch`: it
+   * prints one JSON array per `filter show`, in order). Devices must exist: tc stops at a missing one.
+   */
+  async attachedToMany(devs: readonly string[], program: string = PROGRAMS.inbound): Promise<Map<string, boolean>> {
+    const out = new Map<string, boolean>();
+    if (devs.length === 0) return out;
+    let arrays: unknown[];
+    try {
+      arrays = splitJsonValues(await this.batch('tc', devs.map((d) => ['filter', 'show', 'dev', d, 'ingress']), { json: true }));
+    } catch {
+      // A device vanished meanwhile (or clsact is missing somewhere): ask one by one.
+      for (const d of devs) out.set(d, await this.attachedTo(d, program));
+      return out;
+    }
+    devs.forEach((d, i) => out.set(d, isOurFilter((arrays[i] ?? []) as TcFilter[], [program])));
+    return out;
+  }
+
+  /**
+   * Runs lines (argv without the program name) through one `bpftool batch file` or `tc -batch`.
+   * `json`: -j (tc: one array per line; bpftool: one array of {command, output}); `force` (tc):
+   * go on after a failing line.
+   */
+  private async batch(tool: 'bpftool' | 'tc', lines: readonly (readonly string[])[], opts: { readonly json?: boolean; readonly force?: boolean } = {}): Promise<string> {
+    if (lines.length === 0) return tool === 'bpftool' && opts.json ? '[]' : '';
+    const dir = mkdtempSync(join(tmpdir(), 'sfc-batch-'));
+    const file = join(dir, tool);
+    try {
+      writeFileSync(file, `${lines.map((l) => l.join(' ')).join('\n')}\n`);
+      const flags = [...(opts.json ? ['-j'] : []), ...(opts.force && tool === 'tc' ? ['-force'] : [])];
+      return await this.run(tool === 'tc' ? ['tc', ...flags, '-batch', file] : ['bpftool', ...flags, 'batch', 'file', file]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   }
 
@@ -366,7 +506,7 @@ export class DynamicProxyLoader {
   }
 
   private async mapUpdate(pin: string, key: Buffer, value: Buffer): Promise<void> {
-    await this.run(['bpftool', 'map', 'update', 'pinned', pin, 'key', ...hexArgs(key), 'value', ...hexArgs(value)]);
+    await this.run(['bpftool', ...mapUpdateArgs(pin, key, value)]);
   }
 
   private async mapDelete(pin: string, key: Buffer): Promise<boolean> {
