@@ -133,7 +133,7 @@ export async function deleteAndWait(lab: LabSession, chain: Chain, timeoutMs = 3
         throw e;
       },
     );
-    const left = [...nodes].flatMap((n) => listNamespaces(`sfc-${n}.`)).filter((ns) => nss.has(ns));
+    const left = [...nodes].flatMap((n) => listNamespaces(instanceNamespacePrefix(BENCH_LAB, n))).filter((ns) => nss.has(ns));
     if (!known && left.length === 0) return Date.now() - t0;
     if (Date.now() - t0 > timeoutMs) throw new Error(`chain ${chain.name} not gone after ${timeoutMs / 1000} s (controller knows it: ${known}; namespaces left: ${left.join(', ')})`);
     await sleep(50);

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { listNamespaces } from '../../src/lab/netns.js';
 import { REPO_ROOT } from '../../src/lab/node-script.js';
 import { destroyLab } from '../../src/lab/sfclab/destroy.js';
-import { labNamespacePrefix } from '../../src/lab/sfclab/lab-layout.js';
+import { instanceNamespacePrefix, labNamespacePrefix } from '../../src/lab/sfclab/lab-layout.js';
 import { LabSession } from '../../src/lab/sfclab/lab-session.js';
 import type { ChainFunction, ChainSpec } from '../../src/model/chain.js';
 import { type Emit, log } from './bench-main.js';
@@ -70,7 +70,7 @@ async function opsOfChanges(lab: LabSession, mode: Mode): Promise<{ total: numbe
     log(`proxy: ${mode} ${change} → [${functions.map((f) => f.name).join(',')}]: operations ${AGENT_NODES.map((n) => `${n} ${d[n]}`).join(', ')}; counted: ${unchanged.join(', ')}`);
   }
   await lab.delete(name);
-  for (let i = 0; i < 100 && FUNCTION_HOSTS.some((n) => listNamespaces(`sfc-${RECONFIG_LAB}-${n}.`).length > 0); i++) await sleep(100);
+  for (let i = 0; i < 100 && FUNCTION_HOSTS.some((n) => listNamespaces(instanceNamespacePrefix(RECONFIG_LAB, n)).length > 0); i++) await sleep(100);
   return { total, detail };
 }
 
