@@ -109,28 +109,42 @@ export class Reconciler {
     return { ...this.totals };
   }
 
-  /** Applies a full intent (serialized with every other apply). An older generation is refused. */
+  /** Applies a full intent (serialized with every other apply and resync). An older generation is refused. */
   apply(intent: NodeIntent, opts: { validateOnly?: boolean } = {}): Promise<ApplyResult> {
-    const validateOnly = opts.validateOnly ?? false;
-    const run = this.queue.then(async () => {
-      const result = await this.converge(intent, validateOnly);
-      if (!validateOnly) for (const k of ['created', 'replaced', 'deleted', 'unchanged'] as const) this.totals[k] += result.ops[k];
-      return result;
-    });
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.serialized(() => this.run(intent, opts.validateOnly ?? false));
   }
 
-  /** Re-applies the last intent: corrects drift (a route removed by hand comes back) and reports it. */
+  /**
+   * Re-applies the last intent: corrects drift (a route removed by hand comes back) and reports it.
+   *
+   * The last intent is read when the resync's turn in the queue comes, not when the timer fires.
+   * The controller's make-before-break sends several intents of ONE generation (union, switch,
+   * final): a resync that took the union or switch intent while the next step's apply was in
+   * flight re-applied it after that apply, undoing it under the very generation the controller
+   * believes the node holds — so nothing ever re-sent it (a deleted chain's decap SID left for
+   * good, a new chain's ingress steering dropped). An older generation was refused, but noisily.
+   */
   async resync(): Promise<ApplyResult | undefined> {
-    const intent = this.last;
-    if (!intent) return undefined;
-    const result = await this.apply(intent);
+    const result = await this.serialized(async () => (this.last ? this.run(this.last, false) : undefined));
+    if (!result) return undefined;
     const changed = result.ops.created + result.ops.replaced + result.ops.deleted;
     if (changed > 0) {
       this.emit({ type: 'driftCorrected', ops: result.ops, details: result.items.filter((i) => !i.ok).map((i) => `${i.kind} ${i.key}: ${i.message}`) });
     }
     await this.emitCounters();
+    return result;
+  }
+
+  /** Runs `work` after every apply and resync queued before it. */
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async run(intent: NodeIntent, validateOnly: boolean): Promise<ApplyResult> {
+    const result = await this.converge(intent, validateOnly);
+    if (!validateOnly) for (const k of ['created', 'replaced', 'deleted', 'unchanged'] as const) this.totals[k] += result.ops[k];
     return result;
   }
 
