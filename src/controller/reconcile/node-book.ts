@@ -56,6 +56,29 @@ export function observationOf(o: ObservedState): Observation {
   return { generation: o.generation, instances, packets, sids };
 }
 
+/** The SIDs an intent programs on its node (instances' SIDs and return SIDs, local SIDs), canonical. */
+export function intentSids(intent: NodeIntent): Set<string> {
+  const out = new Set<string>();
+  for (const i of intent.instances ?? []) {
+    for (const sid of [i.sids.dx4, i.sids.dx6, i.returnSids?.dx4, i.returnSids?.dx6]) if (sid !== undefined) out.add(sidKey(sid));
+  }
+  for (const l of intent.localSids ?? []) out.add(sidKey(l.sid));
+  return out;
+}
+
+/**
+ * Whether the SIDs a node has programmed (its owned seg6local routes) differ from those of the
+ * intent it holds. Agents report a generation, and one generation covers several intents of a
+ * make-before-break (union, switch, final): a node that holds another of them than the controller
+ * believes shows here, where the generation alone would not.
+ */
+export const sidsDiffer = (intent: NodeIntent, observation: Observation): boolean => {
+  const want = intentSids(intent);
+  if (want.size !== observation.sids.size) return true;
+  for (const sid of want) if (!observation.sids.has(sid)) return true;
+  return false;
+};
+
 /**
  * A dead agent whose heartbeat has not expired yet would cost every pass one call deadline per
  * step (seconds each), and passes are serialized: so after an unreachable failure the node is

@@ -28,7 +28,7 @@ import { instanceOwners } from './chain-index.js';
 import { chainStatus, needsRetry } from './chain-status.js';
 import { type ConvergeReport, type VerifyOptions, converge } from './converge.js';
 import { sameIntent } from './intent-transition.js';
-import { NOTHING, type NodeBook } from './node-book.js';
+import { NOTHING, type NodeBook, sidsDiffer } from './node-book.js';
 import { type ReconcileSlot, readSlot, withSlot } from './state-slot.js';
 
 /**
@@ -174,9 +174,13 @@ export class WorldPass {
         try {
           const o = await this.agent(state, n).observed();
           this.deps.book.observed(n, o);
-          const holds = this.deps.book.holds(n);
-          // A restarted agent that lost its state, or one that holds a generation we never sent.
-          if (holds !== undefined && o.generation !== holds.generation) this.deps.book.unconfirm(n);
+          const view = this.deps.book.view(n);
+          const holds = view.holds;
+          // A restarted agent that lost its state, one that holds a generation we never sent, or
+          // one whose SIDs are not those of the intent we believe it holds (another intent of the
+          // same generation; a SID its last apply failed on is retried anyway).
+          const differs = holds !== undefined && (o.generation !== holds.generation || (view.failures.length === 0 && sidsDiffer(holds, view.observation!)));
+          if (differs) this.deps.book.unconfirm(n);
           if (o.generation > (state.generations[n] ?? 0)) this.floors.set(n, o.generation);
         } catch (err) {
           this.deps.book.failed(n, classifyAgentError(err));

@@ -151,6 +151,23 @@ describe('a restarted controller', () => {
     expect([...(await world.walks()).values()]).toEqual([{ hops: ['fn1/web-fw', 'fn2/web-nat', 'fn1/web-mon'], exit: 'edge2' }]);
   });
 
+  it('a node holding another intent of the generation the controller believes (its SIDs differ) is re-sent its intent at the next resync', async () => {
+    const { world, c } = await standardWorld();
+    await c.chains.apply({ name: 'web', spec: WEB });
+    await c.reconciler.reconcileNow();
+    // edge1 ends up with a different intent under the same generation (what a stale same-generation
+    // step used to do): one extra decap SID the controller knows nothing of.
+    const believed = readSlot((await c.store.read()).allocations).intents.edge1!;
+    const extra = 'fc00:1:0:99::';
+    await world.agent('edge1').rec.apply({ ...believed, localSids: [...(believed.localSids ?? []), { sid: extra, behavior: { action: 'End.DX4', nh4: '0.0.0.0' }, dev: 'eth0' }] });
+    expect((await world.agent('edge1').dp.listRoutes({ family: 6 })).some((r) => r.dst === `${extra}/128`)).toBe(true);
+
+    await c.reconciler.resyncAll();
+    await c.reconciler.reconcileNow();
+    expect((await world.agent('edge1').dp.listRoutes({ family: 6 })).some((r) => r.dst === `${extra}/128`)).toBe(false);
+    expect(cond(await c.chains.get('web'), 'Ready')).toEqual(['True', 'Ready']);
+  });
+
   it('resumes an interrupted make before break from what the store says the nodes hold', async () => {
     const { world, c } = await standardWorld();
     await c.chains.apply({ name: 'web', spec: WEB });
