@@ -161,8 +161,8 @@ describe('sfclab lab, end to end', () => {
     // name. No outage is asserted: the respawn may beat any probe.
     await eventually('the firewall instance to be back', () => (listNamespaces(victimNs).length === 1 ? true : undefined));
     await eventually('traffic through the chain again', async () => ((await ping(lab.ns('client'), SERVER, { count: 5, rate: 50 })).lost === 0 ? true : undefined));
-    const c = await lab.client.getChain('nat');
-    expect(c.status.conditions.find((x) => x.type === 'Ready')?.status).toBe('True');
+    // The status follows the agent's events: InstanceExited, then Ready again once it runs.
+    await eventually('chain nat Ready again', async () => ((await lab.client.getChain('nat')).status.conditions.find((x) => x.type === 'Ready')?.status === 'True' ? true : undefined));
   });
 
   it('a dead agent turns its chains NotReady with a reason, and its return makes them Ready', async () => {
