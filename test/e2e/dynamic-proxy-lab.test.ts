@@ -6,24 +6,18 @@
  * whose instances did not change perform 0 kernel operations, as their agents count them. Traffic
  * order is proven by the SIDs' counters; TCP crosses two functions (iperf3).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Chain, ChainFunction, ChainSpec } from '../../src/model/chain.js';
 import { iperf3 } from '../../src/lab/iperf3.js';
-import { listNamespaces } from '../../src/lab/netns.js';
-import { REPO_ROOT } from '../../src/lab/node-script.js';
 import { ping, startPing } from '../../src/lab/ping.js';
-import { LabSession } from '../../src/lab/sfclab/lab-session.js';
-import { instanceNamespacePrefix } from '../../src/lab/sfclab/lab-layout.js';
+import type { LabSession } from '../../src/lab/sfclab/lab-session.js';
+import { DEMO_ROLE_NODES, useDemoLab } from '../support/demo-lab.js';
 import { tcpConnect } from '../../src/lab/tcp-connect.js';
 import { ownedState } from '../support/owned-state.js';
 
 const LAB = `t-dyn${process.pid % 10000}`;
-const ROLE_NODES = ['edge1', 'fn1', 'transit', 'fn2', 'edge2'];
+const ROLE_NODES = DEMO_ROLE_NODES;
 const SERVER = '10.2.0.2';
-let dir: string;
 let lab: LabSession;
 
 // The firewall drops telnet; the IDS is a monitor (counts). Each on its own host, both dynamic.
@@ -47,19 +41,10 @@ const edgeList = (): string[] => {
   return m ? m[1]!.trim().split(/\s+/) : [];
 };
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sfc-e2e-dyn-'));
-  const file = join(dir, 'lab.clab.yml');
-  writeFileSync(file, readFileSync(join(REPO_ROOT, 'topology', 'demo.clab.yml'), 'utf8').replace(/^name: demo$/m, `name: ${LAB}`));
-  lab = await LabSession.deploy(file, () => undefined, 2);
-}, 120_000);
-
-afterAll(async () => {
-  await lab?.destroy();
-  rmSync(dir, { recursive: true, force: true });
-  expect(listNamespaces(`sfc-${LAB}-`)).toEqual([]);
-  for (const n of ROLE_NODES) expect(listNamespaces(instanceNamespacePrefix(LAB, n))).toEqual([]);
-}, 60_000);
+const session = useDemoLab(LAB);
+beforeAll(() => {
+  lab = session();
+});
 
 describe('dynamic SR proxy in the lab', () => {
   it('the function hosts report bpf-proxy; the chain gets dynamic proxies and the whole path at the ingress', async () => {

@@ -6,23 +6,19 @@
  * reconfiguration and agent restarts at 1000 pps, instance repair, and a dead agent reported.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Chain, ChainFunction, ChainSpec } from '../../src/model/chain.js';
 import { listNamespaces } from '../../src/lab/netns.js';
-import { REPO_ROOT } from '../../src/lab/node-script.js';
 import { ping, startPing } from '../../src/lab/ping.js';
-import { LabSession } from '../../src/lab/sfclab/lab-session.js';
+import type { LabSession } from '../../src/lab/sfclab/lab-session.js';
+import { DEMO_ROLE_NODES, useDemoLab } from '../support/demo-lab.js';
 import { instanceNamespacePrefix } from '../../src/lab/sfclab/lab-layout.js';
 import { tcpConnect } from '../../src/lab/tcp-connect.js';
 import { tcpTransfer } from '../../src/lab/tcp-transfer.js';
 import { ownedState } from '../support/owned-state.js';
 
 const LAB = `t-e2e${process.pid % 10000}`;
-const ROLE_NODES = ['edge1', 'fn1', 'transit', 'fn2', 'edge2'];
-let dir: string;
+const ROLE_NODES = DEMO_ROLE_NODES;
 let lab: LabSession;
 
 const SERVER = '10.2.0.2';
@@ -64,19 +60,10 @@ const nat: ChainFunction = { name: 'nat', type: 'nat', placement: { node: 'fn1' 
 const applyNatChain = (): Promise<Chain> => lab.apply({ name: 'nat', spec: spec([telnetWall('fn1'), nat, monitor('mon', 'fn2')]) });
 
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sfc-e2e-'));
-  const file = join(dir, 'lab.clab.yml');
-  writeFileSync(file, readFileSync(join(REPO_ROOT, 'topology', 'demo.clab.yml'), 'utf8').replace(/^name: demo$/m, `name: ${LAB}`));
-  lab = await LabSession.deploy(file, () => undefined, 2);
-}, 120_000);
-
-afterAll(async () => {
-  await lab?.destroy();
-  rmSync(dir, { recursive: true, force: true });
-  expect(listNamespaces(`sfc-${LAB}-`)).toEqual([]);
-  for (const n of ROLE_NODES) expect(listNamespaces(instanceNamespacePrefix(LAB, n))).toEqual([]);
-}, 60_000);
+const session = useDemoLab(LAB);
+beforeAll(() => {
+  lab = session();
+});
 
 describe('sfclab lab, end to end', () => {
   it('the site routing underlay carries plain traffic both ways before any chain exists', async () => {
