@@ -20,7 +20,13 @@ function operations(n: DryRunNode): string {
 
 function nodeLines(n: DryRunNode): string[] {
   const rows = [
-    ...n.instances.map((i) => [MARK[i.action], 'instance', i.function, i.id, [i.sids.dx4 && `dx4 ${i.sids.dx4}`, i.sids.dx6 && `dx6 ${i.sids.dx6}`].filter(Boolean).join(', ')]),
+    ...n.instances.map((i) => [
+      MARK[i.action],
+      'instance',
+      i.function,
+      i.id,
+      [i.sids.dx4 && `dx4 ${i.sids.dx4}`, i.sids.dx6 && `dx6 ${i.sids.dx6}`, i.proxy && `${i.proxy} proxy`].filter(Boolean).join(', '),
+    ]),
     ...n.sids.map((s) => [MARK[s.action], 'sid', s.function ?? '(egress decap)', s.sid, s.behavior]),
   ];
   return [`  node ${n.node}: ${operations(n)}`, ...formatTable([], rows, { indent: 4, gap: 2 })];

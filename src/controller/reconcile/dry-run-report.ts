@@ -28,7 +28,7 @@ export interface DryRunInput {
 export const ZERO_OPS: OpCounts = { created: 0, replaced: 0, deleted: 0, unchanged: 0 };
 
 interface NodeItems {
-  readonly instances: Map<string, { function: string; sids: { -readonly [K in 'dx4' | 'dx6']?: string } }>;
+  readonly instances: Map<string, { function: string; sids: { -readonly [K in 'dx4' | 'dx6']?: string }; proxy?: 'static' | 'dynamic' }>;
   readonly sids: Map<string, { behavior: Seg6LocalAction; function?: string }>;
 }
 
@@ -66,7 +66,7 @@ function fromPlan(plan: ChainPlan | undefined, planned: Readonly<Record<string, 
   if (!plan) return out;
   for (const i of plan.instances) {
     const items = itemsOf(out, i.node);
-    items.instances.set(i.id, { function: i.function, sids: { ...i.sids } });
+    items.instances.set(i.id, { function: i.function, sids: { ...i.sids }, proxy: i.proxy });
     for (const kind of ['dx4', 'dx6'] as const) {
       const sid = i.sids[kind];
       if (sid !== undefined) items.sids.set(sid, { behavior: KIND_BEHAVIOR[kind], function: i.function });
@@ -105,7 +105,7 @@ export function dryRunReport(input: DryRunInput, ops: ReadonlyMap<string, OpCoun
     const instances: DryRunInstance[] = [];
     for (const id of new Set([...(b?.instances.keys() ?? []), ...(a?.instances.keys() ?? [])])) {
       const x = b?.instances.get(id) ?? a!.instances.get(id)!;
-      instances.push({ function: x.function, id, sids: x.sids, action: action(a?.instances.has(id) ?? false, b?.instances.has(id) ?? false) });
+      instances.push({ function: x.function, id, sids: x.sids, ...(x.proxy ? { proxy: x.proxy } : {}), action: action(a?.instances.has(id) ?? false, b?.instances.has(id) ?? false) });
     }
     const sids: DryRunSid[] = [];
     for (const sid of new Set([...(b?.sids.keys() ?? []), ...(a?.sids.keys() ?? [])])) {

@@ -136,7 +136,7 @@ describe('formatPlan', () => {
         {
           node: 'fn2',
           ops: { created: 3, replaced: 1, deleted: 0, unchanged: 0 },
-          instances: [{ function: 'fw', id: 'web-fw-1', sids: { dx4: 'fc00:4::d4' }, action: 'create' }],
+          instances: [{ function: 'fw', id: 'web-fw-1', sids: { dx4: 'fc00:4::d4' }, proxy: 'dynamic', action: 'create' }],
           sids: [{ sid: 'fc00:4::d4', behavior: 'End.DX4', function: 'fw', action: 'create' }],
         },
       ],
@@ -150,7 +150,7 @@ describe('formatPlan', () => {
         '    -  instance  fw  web-fw-0    dx4 fc00:3::d4, dx6 fc00:3::d6',
         '    -  sid       fw  fc00:3::d4  End.DX4',
         '  node fn2: 3 to create, 1 to replace, 0 to delete (0 unchanged)',
-        '    +  instance  fw  web-fw-1    dx4 fc00:4::d4',
+        '    +  instance  fw  web-fw-1    dx4 fc00:4::d4, dynamic proxy',
         '    +  sid       fw  fc00:4::d4  End.DX4',
         '',
       ].join('\n'),

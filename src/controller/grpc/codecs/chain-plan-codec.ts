@@ -16,6 +16,8 @@ import type { OperationCounts__Output } from '../../../gen/srv6sfc/v1/OperationC
 import { decode } from './decode.js';
 import { nodeIdFromName, nodeName } from './resource-name.js';
 import { type InstanceSids, type SegmentLists, segmentsFromProto, segmentsToProto, sidsFromProto, sidsToProto } from './sids-codec.js';
+import { INSTANCE_PROXY } from './chain-status-codec.js';
+import type { EffectiveProxyMode } from '../../../model/chain.js';
 
 export type PlanAction = 'create' | 'keep' | 'delete';
 
@@ -25,6 +27,8 @@ export interface DryRunInstance {
   /** The agent's instance id. */
   readonly id: string;
   readonly sids: InstanceSids;
+  /** The SR proxy chosen for it; absent for an instance the change deletes. */
+  readonly proxy?: EffectiveProxyMode;
   readonly action: PlanAction;
 }
 
@@ -60,7 +64,13 @@ const ACTION = new EnumTable({ create: 'PLAN_ACTION_CREATE', keep: 'PLAN_ACTION_
 const nodePlanToProto = (n: DryRunNode): NodePlanMsg => ({
   node: nodeName(n.node),
   operations: { ...n.ops },
-  instances: n.instances.map((i) => ({ function: i.function, instanceId: i.id, sids: sidsToProto(i.sids), action: ACTION.toProto(i.action) })),
+  instances: n.instances.map((i) => ({
+    function: i.function,
+    instanceId: i.id,
+    sids: sidsToProto(i.sids),
+    action: ACTION.toProto(i.action),
+    proxy: i.proxy ? INSTANCE_PROXY.toProto(i.proxy) : 'PROXY_MODE_UNSPECIFIED',
+  })),
   sids: n.sids.map((s) => ({ sid: s.sid, behavior: s.behavior, function: s.function ?? '', action: ACTION.toProto(s.action) })),
 });
 
@@ -82,12 +92,16 @@ function nodePlanFromProto(r: ProtoReader, m: NodePlan__Output, path: string): D
   return {
     node: nodeIdFromName(r, `${path}.node`, m.node) ?? '',
     ops: opsFromProto(m.operations),
-    instances: m.instances.map((i, n) => ({
-      function: r.required(`${path}.instances[${n}].function`, i.function),
-      id: r.required(`${path}.instances[${n}].instance_id`, i.instanceId),
-      sids: sidsFromProto(i.sids),
-      action: r.enumValue(`${path}.instances[${n}].action`, i.action, ACTION.fromProto) ?? 'keep',
-    })),
+    instances: m.instances.map((i, n) => {
+      const proxy = r.optionalEnum(`${path}.instances[${n}].proxy`, i.proxy, INSTANCE_PROXY.fromProto);
+      return {
+        function: r.required(`${path}.instances[${n}].function`, i.function),
+        id: r.required(`${path}.instances[${n}].instance_id`, i.instanceId),
+        sids: sidsFromProto(i.sids),
+        ...(proxy ? { proxy } : {}),
+        action: r.enumValue(`${path}.instances[${n}].action`, i.action, ACTION.fromProto) ?? 'keep',
+      };
+    }),
     sids: m.sids.map((s, n) => ({
       sid: r.required(`${path}.sids[${n}].sid`, s.sid),
       behavior: behaviorFromProto(r, `${path}.sids[${n}].behavior`, s.behavior),

@@ -22,7 +22,7 @@ const CONDITION_STATUS = new EnumTable({ True: 'STATUS_TRUE', False: 'STATUS_FAL
 >);
 
 /** An instance's effective proxy: ChainSpec.ProxyMode without AUTO, which the controller always resolves. */
-const INSTANCE_PROXY = new EnumTable({ static: 'PROXY_MODE_STATIC', dynamic: 'PROXY_MODE_DYNAMIC' } as const satisfies Record<EffectiveProxyMode, string>);
+export const INSTANCE_PROXY = new EnumTable({ static: 'PROXY_MODE_STATIC', dynamic: 'PROXY_MODE_DYNAMIC' } as const satisfies Record<EffectiveProxyMode, string>);
 
 /** A status with nothing observed yet (what an absent status message decodes to). */
 export const EMPTY_STATUS: ChainStatus = { observedGeneration: 0, conditions: [], segments: {}, instances: [] };

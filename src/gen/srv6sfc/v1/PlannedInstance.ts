@@ -3,12 +3,14 @@
 
 import type { InstanceSids as _srv6sfc_v1_InstanceSids, InstanceSids__Output as _srv6sfc_v1_InstanceSids__Output } from '../../srv6sfc/v1/InstanceSids.js';
 import type { PlanAction as _srv6sfc_v1_PlanAction, PlanAction__Output as _srv6sfc_v1_PlanAction__Output } from '../../srv6sfc/v1/PlanAction.js';
+import type { _srv6sfc_v1_ChainSpec_ProxyMode, _srv6sfc_v1_ChainSpec_ProxyMode__Output } from '../../srv6sfc/v1/ChainSpec.js';
 
 export interface PlannedInstance {
   'function'?: (string);
   'instanceId'?: (string);
   'sids'?: (_srv6sfc_v1_InstanceSids | null);
   'action'?: (_srv6sfc_v1_PlanAction);
+  'proxy'?: (_srv6sfc_v1_ChainSpec_ProxyMode);
 }
 
 export interface PlannedInstance__Output {
@@ -16,4 +18,5 @@ export interface PlannedInstance__Output {
   'instanceId': (string);
   'sids': (_srv6sfc_v1_InstanceSids__Output | null);
   'action': (_srv6sfc_v1_PlanAction__Output);
+  'proxy': (_srv6sfc_v1_ChainSpec_ProxyMode__Output);
 }

@@ -28,9 +28,9 @@ const PLAN: DryRunPlan = {
       node: 'host1',
       ops: { created: 4, replaced: 0, deleted: 3, unchanged: 0 },
       instances: [
-        { function: 'fw', id: 'web-fw-1', sids: { dx4: 'fc00:3::d4', dx6: 'fc00:3::d6' }, action: 'create' },
+        { function: 'fw', id: 'web-fw-1', sids: { dx4: 'fc00:3::d4', dx6: 'fc00:3::d6' }, proxy: 'dynamic', action: 'create' },
         { function: 'fw', id: 'web-fw-0', sids: { dx4: 'fc00:3::a4' }, action: 'delete' },
-        { function: 'mon', id: 'web-mon-0', sids: {}, action: 'keep' },
+        { function: 'mon', id: 'web-mon-0', sids: {}, proxy: 'static', action: 'keep' },
       ],
       sids: [
         { sid: 'fc00:3::d4', behavior: 'End.DX4', function: 'fw', action: 'create' },

@@ -57,7 +57,7 @@ describe('dry run', () => {
     const { planner } = await ready();
     const add = await planner.planDryRun({ name: 'db', spec: spec([fn('mon', 'fn1')], '10.9.0.0/24') });
     expect(add.plan.nodes.map((n) => n.node)).toEqual(['edge1', 'edge2', 'fn1']);
-    expect(add.plan.nodes.find((n) => n.node === 'fn1')!.instances).toEqual([{ function: 'mon', id: 'db-mon', sids: { dx4: expect.any(String) }, action: 'create' }]);
+    expect(add.plan.nodes.find((n) => n.node === 'fn1')!.instances).toEqual([{ function: 'mon', id: 'db-mon', sids: { dx4: expect.any(String) }, proxy: 'static', action: 'create' }]);
 
     const del = await planner.planDeleteDryRun('web');
     expect(del.plan.segments).toEqual({});
