@@ -27,7 +27,7 @@ import { type AgentFailure, classifyAgentError } from './agents.js';
 import { type InstanceOwners, sidUsers as sidUsersOf } from './chain-index.js';
 import { chainPointedSids, chainsWithChangedPointers, pointedSids, sameIntent, transitionIntent, unionIntent } from './intent-transition.js';
 import { describeFailure, failureReason, failuresByChain } from './item-failures.js';
-import { type NodeBook, sidKey } from './node-book.js';
+import { type NodeBook, intentSids, sidKey } from './node-book.js';
 import { orderProxies, pointerSchedule, positionsOf } from './proxy-order.js';
 
 export type Step = 'union' | 'proxies' | 'switch' | 'final';
@@ -242,12 +242,7 @@ export async function converge(input: ConvergeInput, book: NodeBook, io: Converg
 /** Canonical SID → the node whose planned intent holds it (an instance's SID, or a local SID). */
 function sidHomes(planned: Readonly<Record<string, NodeIntent>>): Map<string, string> {
   const out = new Map<string, string>();
-  for (const [node, intent] of Object.entries(planned)) {
-    for (const i of intent.instances ?? []) {
-      for (const sid of [i.sids.dx4, i.sids.dx6, i.returnSids?.dx4, i.returnSids?.dx6]) if (sid !== undefined) out.set(sidKey(sid), node);
-    }
-    for (const l of intent.localSids ?? []) out.set(sidKey(l.sid), node);
-  }
+  for (const [node, intent] of Object.entries(planned)) for (const sid of intentSids(intent)) out.set(sid, node);
   return out;
 }
 

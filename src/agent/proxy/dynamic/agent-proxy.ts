@@ -110,8 +110,9 @@ export class AgentDynamicProxy implements DynamicProxyPort {
     );
     const toWire = placed.filter((p) => !(entryRight.includes(p) && filtered.get(p.leg.returnDev) === true));
     ops.unchanged += placed.length - toWire.length;
+    const knownLegs = new Set(entries.values());
     for (const p of toWire) {
-      if ([...entries.values()].includes(p.leg.id)) ops.replaced++;
+      if (knownLegs.has(p.leg.id)) ops.replaced++;
       else ops.created++;
     }
     if (!validateOnly) {
@@ -159,7 +160,7 @@ export class AgentDynamicProxy implements DynamicProxyPort {
     ops.deleted += goneSids.length;
 
     // Legs no longer listed: their map entries, stats, cache and return filter.
-    const goneLegs = [...new Set(entries.values())]
+    const goneLegs = [...knownLegs]
       .filter((id) => !wantedLegs.has(id))
       .map((id) => ({ id, returnDev: [...entries].map(([i, l]) => (l === id ? names.get(i) : undefined)).find((n) => n !== undefined) ?? `sfc${id.toString(16).padStart(4, '0')}o` }));
     if (!validateOnly) await loader.removeTcLegs(goneLegs);
